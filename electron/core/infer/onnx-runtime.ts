@@ -1,0 +1,175 @@
+/**
+ * The one module that touches ONNX Runtime: execution-provider choice, session creation, running,
+ * reuse and release. Everything else in the app speaks in plain typed arrays.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+
+export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu';
+export type ProviderChoice = 'auto' | ProviderName;
+export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+
+export interface ProviderAttempt {
+  readonly provider: ProviderName;
+  readonly ok: boolean;
+  /** Why it was skipped or failed; empty when it was chosen. */
+  readonly reason: string;
+}
+
+/** Which provider runs and why, for the status bar and the CLI's summary. */
+export interface ProviderDecision {
+  readonly provider: ProviderName;
+  readonly reason: string;
+  readonly attempts: readonly ProviderAttempt[];
+}
+
+export interface FloatTensor {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+/** The `auto` order: fastest first, CPU always last. */
+const AUTO_ORDER: readonly ProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
+
+const requireFromHere = createRequire(import.meta.url);
+
+/** Where onnxruntime-node keeps its native libraries for this platform. */
+function ortBinaryDir(): string | undefined {
+  const root = dirname(requireFromHere.resolve('onnxruntime-node/package.json'));
+  const bin = join(root, 'bin');
+  if (!existsSync(bin)) return undefined;
+  for (const napi of readdirSync(bin)) {
+    const dir = join(bin, napi, process.platform, process.arch);
+    if (existsSync(dir)) return dir;
+  }
+  return undefined;
+}
+
+/** Vulkan drivers that are software rasterisers: WebGPU on them is far slower than the CPU provider. */
+function onlySoftwareVulkan(): boolean {
+  const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
+  const icds = dirs.filter(existsSync).flatMap((d) => readdirSync(d));
+  return icds.length === 0 || icds.every((f) => /lvp|lavapipe|swiftshader/i.test(f));
+}
+
+/** Static availability: is the provider built for this platform and are its binaries present? */
+export function providerAvailability(provider: ProviderName): { available: boolean; reason: string } {
+  const bundled = new Map(ort.listSupportedBackends().map((b) => [b.name, b.bundled]));
+  switch (provider) {
+    case 'cpu':
+      return { available: true, reason: '' };
+    case 'cuda': {
+      if (!bundled.has('cuda')) return { available: false, reason: 'CUDA is not built for this platform' };
+      const dir = ortBinaryDir();
+      const lib = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+      if (!dir || !existsSync(join(dir, lib)))
+        return { available: false, reason: 'CUDA not installed (run `npm run setup:cuda`)' };
+      return { available: true, reason: '' };
+    }
+    case 'dml':
+      return bundled.has('dml')
+        ? { available: true, reason: '' }
+        : { available: false, reason: 'DirectML exists only on Windows' };
+    case 'coreml':
+      return bundled.has('coreml')
+        ? { available: true, reason: '' }
+        : { available: false, reason: 'CoreML exists only on macOS' };
+    case 'webgpu':
+      if (!bundled.has('webgpu')) return { available: false, reason: 'WebGPU is not built for this platform' };
+      if (process.platform === 'linux' && onlySoftwareVulkan())
+        return { available: false, reason: 'no GPU Vulkan driver (only a software one)' };
+      return { available: true, reason: '' };
+  }
+}
+
+function sessionOptions(provider: ProviderName): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    graphOptimizationLevel: 'all',
+    // Refuse a session that would silently run some of the model's ops on the CPU: a provider is
+    // kept only if the whole model runs on it.
+    extra: provider === 'cpu' ? {} : { session: { disable_cpu_ep_fallback: '1' } },
+  };
+}
+
+/** A loaded model on one provider. */
+export class ModelSession {
+  private released = false;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly provider: ProviderName,
+  ) {}
+
+  /** Runs the model on float32 inputs and returns the named float32 outputs. */
+  async run(feeds: Record<string, FloatTensor>, outputNames: readonly string[]): Promise<FloatTensor[]> {
+    if (this.released) throw new Error('session was released');
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
+    const results = await this.session.run(ortFeeds, [...outputNames]);
+    return outputNames.map((name) => {
+      const t = results[name];
+      return { data: t.data as Float32Array, dims: t.dims };
+    });
+  }
+
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    await this.session.release();
+  }
+}
+
+/** Opens a model on one provider, without fallback. Throws with ORT's reason if it cannot. */
+export async function openSession(model: string | Uint8Array, provider: ProviderName): Promise<ModelSession> {
+  const options = sessionOptions(provider);
+  const session =
+    typeof model === 'string'
+      ? await ort.InferenceSession.create(model, options)
+      : await ort.InferenceSession.create(model, options);
+  return new ModelSession(session, provider);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0].slice(0, 200);
+}
+
+/**
+ * Opens every model on the first provider (in `auto` order, or the forced one) that can run all of
+ * them, and reports the decision with the reason for each provider passed over. A forced provider
+ * that cannot run falls back to CPU with the reason, rather than failing the user's job.
+ */
+export async function openSessions(
+  models: readonly (string | Uint8Array)[],
+  choice: ProviderChoice,
+): Promise<{ sessions: ModelSession[]; decision: ProviderDecision }> {
+  const order: ProviderName[] = choice === 'auto' ? [...AUTO_ORDER] : [choice, 'cpu'];
+  const attempts: ProviderAttempt[] = [];
+  for (const provider of [...new Set(order)]) {
+    const availability = providerAvailability(provider);
+    if (!availability.available) {
+      attempts.push({ provider, ok: false, reason: availability.reason });
+      continue;
+    }
+    const opened: ModelSession[] = [];
+    try {
+      for (const model of models) opened.push(await openSession(model, provider));
+      attempts.push({ provider, ok: true, reason: '' });
+      const passedOver = attempts.filter((a) => !a.ok);
+      const reason =
+        passedOver.length === 0
+          ? choice === 'auto'
+            ? `${provider} is the fastest available`
+            : `${provider} requested`
+          : `${passedOver.map((a) => `${a.provider}: ${a.reason}`).join('; ')}; using ${provider}`;
+      return { sessions: opened, decision: { provider, reason, attempts } };
+    } catch (error) {
+      await Promise.all(opened.map((s) => s.release()));
+      attempts.push({ provider, ok: false, reason: `cannot run this model: ${firstLine(error)}` });
+    }
+  }
+  throw new Error(`no execution provider can run this model: ${attempts.map((a) => a.reason).join('; ')}`);
+}

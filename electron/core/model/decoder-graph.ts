@@ -1,0 +1,108 @@
+import { GraphBuilder } from '../graph/graph-builder.js';
+import type { GraphIR, Value } from '../graph/graph-ir.js';
+import { type LiifArchitecture, mlpLayerName, unfoldedChannels, type Weights } from './architecture.js';
+import { type CodeLayout, codeChannels, paramSource } from './encoder-graph.js';
+
+/** Local-ensemble shifts (dy, dx) in the reference's loop order: t = 0..3; weights swap t <-> 3 - t. */
+const ENSEMBLE_SHIFTS = [-1, -1, -1, 1, 1, -1, 1, 1];
+/** The reference's epsilon added to every shift, and the clamp margin (../shared/LIIF.md). */
+const EPS_SHIFT = 1e-6;
+
+/**
+ * LIIF query decoding (../shared/LIIF.md "Decoding one query"), batched over images:
+ * codes [N,h,w,K] (see CodeLayout), coord [N,Q,2] and cell [N,Q,2] in (y, x) order on [-1,1],
+ * window [4] = (y0, x0, H, W)
+ * -> prediction [N,Q,3] in the normalised space (before * 0.5 + 0.5). Training takes this value.
+ *
+ * All four ensemble members are decoded in one pass as an extra axis: [N,4,Q,...].
+ */
+export function addLiifQuery(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  weights: Weights,
+  codes: Value,
+  coord: Value,
+  cell: Value,
+  window: Value,
+  layout: CodeLayout,
+): Value {
+  const p = paramSource(g, arch, weights);
+  const k = codeChannels(arch, layout);
+
+  // The codes may be a window of a larger map (a tile plus its halo): `window` = (y0, x0, H, W) gives
+  // the window's origin and the whole map's size in codes, so every coordinate is computed exactly
+  // as for the whole map and tiled output equals untiled output. Training passes (0, 0, h, w).
+  const shape = g.shape(codes);
+  const n = g.gather(shape, g.constInt(0), 0);
+  const h = g.gather(shape, g.constInt(1), 0);
+  const w = g.gather(shape, g.constInt(2), 0);
+  const localMax = g.sub(g.cast(g.slice(shape, [1], [3], [0]), 'float32'), g.constFloat(1));
+  const origin = g.slice(window, [0], [2], [0]);
+  const hwFloat = g.slice(window, [2], [4], [0]);
+
+  // Shifted, clamped query coordinates [N,4,Q,2]: shift = v / size + eps (half a code each way).
+  const shift = g.add(g.div(g.constFloat(ENSEMBLE_SHIFTS, [4, 2]), hwFloat), g.constFloat(EPS_SHIFT));
+  const coord4 = g.unsqueeze(coord, [1]);
+  const shifted = g.clip(g.add(coord4, g.reshape(shift, [1, 4, 1, 2])), -1 + EPS_SHIFT, 1 - EPS_SHIFT);
+
+  // Nearest code, as grid_sample(mode='nearest', align_corners=False): round(((c + 1) * size - 1) / 2).
+  const one = g.constFloat(1);
+  const pixel = g.div(g.sub(g.mul(g.add(shifted, one), hwFloat), one), g.constFloat(2));
+  const nearest = g.round(pixel);
+  // Row within the window, kept inside it for safety (the planner's halo already guarantees it).
+  const local = g.min(g.max(g.sub(nearest, origin), g.constFloat(0)), localMax);
+  const localInt = g.cast(local, 'int64');
+  const iy = g.gather(localInt, g.constInt(0), 3);
+  const ix = g.gather(localInt, g.constInt(1), 3);
+  const batchOffset = g.reshape(g.mul(g.range(g.constInt(0), n, g.constInt(1)), g.mul(h, w)), [-1, 1, 1]);
+  const flatIndex = g.add(g.add(g.mul(iy, w), ix), batchOffset);
+  const gathered = g.gather(g.reshape(codes, [-1, k]), flatIndex, 0); // [N,4,Q,K]
+
+  // rel = (query - code centre) * size, with the centre of code i written as make_coord does:
+  // (-1 + r) + (2r) * i, r = 1 / size. At odd integer scales some queries sit exactly on a code
+  // centre and the ensemble weights then hang on these roundings, so the formula is fixed here.
+  const r = g.div(one, hwFloat);
+  const centre = g.add(g.sub(r, one), g.mul(g.mul(r, g.constFloat(2)), nearest));
+  const rel = g.mul(g.sub(coord4, centre), hwFloat); // [N,4,Q,2]
+  const relCell = g.mul(cell, hwFloat); // [N,Q,2]
+  const relCell4 = g.expand(g.unsqueeze(relCell, [1]), g.shape(rel)); // [N,4,Q,2]
+  const extras = g.concat([rel, relCell4], 3); // [N,4,Q,4]
+
+  // First layer: W1 = [W1_feature (9C) | W1_extra (4)].
+  const first = mlpLayerName(0);
+  const w1 = p(`${first}.weight`);
+  const nine = unfoldedChannels(arch);
+  let x: Value;
+  if (layout === 'factorised') {
+    const w1Extra = g.slice(w1, [nine], [nine + 4], [1]);
+    x = g.add(g.add(gathered, g.matmul(extras, g.transpose(w1Extra, [1, 0]))), p(`${first}.bias`));
+  } else {
+    x = g.linear(g.concat([gathered, extras], 3), w1, p(`${first}.bias`));
+  }
+  for (let layer = 1; layer <= arch.hiddenLayers; layer++) {
+    const name = mlpLayerName(layer);
+    x = g.linear(g.relu(x), p(`${name}.weight`), p(`${name}.bias`));
+  }
+  const pred = x; // [N,4,Q,3]
+
+  // Area weights with the diagonal swap: member t is weighted by the area of member 3 - t.
+  const relY = g.slice(rel, [0], [1], [3]);
+  const relX = g.slice(rel, [1], [2], [3]);
+  const area = g.add(g.abs(g.mul(relY, relX)), g.constFloat(1e-9)); // [N,4,Q,1]
+  const total = g.reduceSum(area, [1], true);
+  const swapped = g.gather(area, g.constInt([3, 2, 1, 0]), 1);
+  return g.reduceSum(g.mul(pred, g.div(swapped, total)), [1], false); // [N,Q,3]
+}
+
+/** Standalone decoder model: inputs `codes`, `coord`, `cell`, `window` -> output `rgb` [N,Q,3] in [0,1]. */
+export function buildDecoderGraph(arch: LiifArchitecture, weights: Weights, layout: CodeLayout): GraphIR {
+  const g = new GraphBuilder(`liif_decoder_${layout}`);
+  const codes = g.input('codes', 'float32', ['N', 'h', 'w', codeChannels(arch, layout)]);
+  const coord = g.input('coord', 'float32', ['N', 'Q', 2]);
+  const cell = g.input('cell', 'float32', ['N', 'Q', 2]);
+  const window = g.input('window', 'float32', [4]);
+  const pred = addLiifQuery(g, arch, weights, codes, coord, cell, window, layout);
+  const rgb = g.clip(g.add(g.mul(pred, g.constFloat(0.5)), g.constFloat(0.5)), 0, 1);
+  g.output(g.named(rgb, 'rgb'), 'float32', ['N', 'Q', 3]);
+  return g.build();
+}

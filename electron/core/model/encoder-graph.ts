@@ -1,0 +1,87 @@
+import type { GraphBuilder } from '../graph/graph-builder.js';
+import type { GraphIR, Value } from '../graph/graph-ir.js';
+import { GraphBuilder as Builder } from '../graph/graph-builder.js';
+import { allParams, type LiifArchitecture, mlpLayerName, unfoldedChannels, type Weights } from './architecture.js';
+
+/**
+ * How latent codes are handed to the decoder, always channels-last [N, h, w, K] so the decoder can
+ * gather one code per query with a single row lookup:
+ * - 'factorised': K = hidden (256). The first MLP layer's 576 feature inputs are applied once per
+ *   code (../shared/LIIF.md "Cost"). Unfold + 1x1 projection equals a 3x3 convolution whose kernel is
+ *   that weight block reshaped to [hidden, C, 3, 3], because torch's unfold order is c*9 + ky*3 + kx.
+ * - 'plain': K = 9C (576), the unfolded feature map itself, as in the paper.
+ */
+export type CodeLayout = 'factorised' | 'plain';
+
+export function codeChannels(arch: LiifArchitecture, layout: CodeLayout): number {
+  return layout === 'factorised' ? arch.hidden : unfoldedChannels(arch);
+}
+
+/** Returns a function that adds (once) and returns the named parameter. */
+export function paramSource(g: GraphBuilder, arch: LiifArchitecture, weights: Weights): (name: string) => Value {
+  const shapes = new Map(allParams(arch).map((p) => [p.name, p.shape]));
+  return (name) => {
+    const shape = shapes.get(name);
+    const data = weights.get(name);
+    if (!shape || !data) throw new Error(`missing parameter ${name}`);
+    return g.param(name, shape, data);
+  };
+}
+
+/** EDSR-baseline without upsampling: image [N,3,H,W] in [0,1] -> features [N,C,H,W]. */
+export function addEdsrEncoder(g: GraphBuilder, arch: LiifArchitecture, weights: Weights, image: Value): Value {
+  const p = paramSource(g, arch, weights);
+  const conv = (x: Value, name: string) => g.conv(x, p(`${name}.weight`), p(`${name}.bias`), 1);
+  // (x - 0.5) / 0.5, as the reference's data normalisation.
+  const normalised = g.div(g.sub(image, g.constFloat(0.5)), g.constFloat(0.5));
+  const head = conv(normalised, 'encoder.head.0');
+  let x = head;
+  for (let i = 0; i < arch.resBlocks; i++) {
+    const inner = conv(g.relu(conv(x, `encoder.body.${i}.body.0`)), `encoder.body.${i}.body.2`);
+    x = g.add(x, inner);
+  }
+  x = conv(x, `encoder.body.${arch.resBlocks}`);
+  return g.add(x, head);
+}
+
+/** Features [N,C,h,w] -> latent codes [N,h,w,K] in the given layout. */
+export function addLatentCodes(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  weights: Weights,
+  feat: Value,
+  layout: CodeLayout,
+): Value {
+  const c = arch.features;
+  if (layout === 'factorised') {
+    const w1 = paramSource(g, arch, weights)(`${mlpLayerName(0)}.weight`);
+    const w1Feature = g.reshape(g.slice(w1, [0], [9 * c], [1]), [arch.hidden, c, 3, 3]);
+    return g.transpose(g.conv(feat, w1Feature, undefined, 1), [0, 2, 3, 1]);
+  }
+  // Unfold 3x3 with zero padding: stack the 9 shifted views on a new axis after the channel axis,
+  // so the flattened channel index is c*9 + ky*3 + kx, as torch's F.unfold.
+  const padded = g.pad(feat, [0, 0, 1, 1, 0, 0, 1, 1]);
+  const hw = g.slice(g.shape(feat), [2], [4], [0]);
+  const views: Value[] = [];
+  for (let ky = 0; ky < 3; ky++) {
+    for (let kx = 0; kx < 3; kx++) {
+      const start = g.constInt([ky, kx]);
+      const view = g.node('Slice', [padded, start, g.add(hw, start), g.constInt([2, 3])])[0];
+      views.push(g.unsqueeze(view, [2]));
+    }
+  }
+  const stacked = g.concat(views, 2);
+  const featShape = g.shape(feat);
+  const nchwShape = g.concat([g.slice(featShape, [0], [1], [0]), g.constInt([9 * c]), hw], 0);
+  const nchw = g.reshape(stacked, nchwShape);
+  return g.transpose(nchw, [0, 2, 3, 1]);
+}
+
+/** Standalone encoder model: input `image` [N,3,H,W] -> output `codes` [N,H,W,K]. */
+export function buildEncoderGraph(arch: LiifArchitecture, weights: Weights, layout: CodeLayout): GraphIR {
+  const g = new Builder(`liif_encoder_${layout}`);
+  const image = g.input('image', 'float32', ['N', 3, 'H', 'W']);
+  const codes = addLatentCodes(g, arch, weights, addEdsrEncoder(g, arch, weights, image), layout);
+  g.output(g.named(codes, 'codes'), 'float32', ['N', 'H', 'W', codeChannels(arch, layout)]);
+  return g.build();
+}
