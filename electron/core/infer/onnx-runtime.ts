@@ -47,15 +47,21 @@ function ortBinaryDir(): string | undefined {
   return undefined;
 }
 
-/** Vulkan drivers that are software rasterisers: WebGPU on them is far slower than the CPU provider. */
-function onlySoftwareVulkan(): boolean {
-  const dirs = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d'];
-  const icds = dirs.filter(existsSync).flatMap((d) => readdirSync(d));
-  return icds.length === 0 || icds.every((f) => /lvp|lavapipe|swiftshader/i.test(f));
+/**
+ * On Linux a GPU shows up as a DRM render node (or NVIDIA's device files). Without one, WebGPU can
+ * only run on a software Vulkan driver (lavapipe), which is far slower than the CPU provider, so
+ * `auto` must not pick it; `--provider webgpu` still can.
+ */
+function linuxHasGpuDevice(): boolean {
+  const dri = existsSync('/dev/dri') ? readdirSync('/dev/dri').some((f) => f.startsWith('renderD')) : false;
+  return dri || existsSync('/dev/nvidia0');
 }
 
 /** Static availability: is the provider built for this platform and are its binaries present? */
-export function providerAvailability(provider: ProviderName): { available: boolean; reason: string } {
+export function providerAvailability(
+  provider: ProviderName,
+  forAuto = false,
+): { available: boolean; reason: string } {
   const bundled = new Map(ort.listSupportedBackends().map((b) => [b.name, b.bundled]));
   switch (provider) {
     case 'cpu':
@@ -78,8 +84,8 @@ export function providerAvailability(provider: ProviderName): { available: boole
         : { available: false, reason: 'CoreML exists only on macOS' };
     case 'webgpu':
       if (!bundled.has('webgpu')) return { available: false, reason: 'WebGPU is not built for this platform' };
-      if (process.platform === 'linux' && onlySoftwareVulkan())
-        return { available: false, reason: 'no GPU Vulkan driver (only a software one)' };
+      if (forAuto && process.platform === 'linux' && !linuxHasGpuDevice())
+        return { available: false, reason: 'no GPU device found (a software Vulkan driver would be slower than CPU)' };
       return { available: true, reason: '' };
   }
 }
@@ -149,7 +155,7 @@ export async function openSessions(
   const order: ProviderName[] = choice === 'auto' ? [...AUTO_ORDER] : [choice, 'cpu'];
   const attempts: ProviderAttempt[] = [];
   for (const provider of [...new Set(order)]) {
-    const availability = providerAvailability(provider);
+    const availability = providerAvailability(provider, choice === 'auto');
     if (!availability.available) {
       attempts.push({ provider, ok: false, reason: availability.reason });
       continue;

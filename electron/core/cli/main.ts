@@ -1,0 +1,52 @@
+import { ModelError } from '../model/model-errors.js';
+import { modelsCommand } from './models-command.js';
+import { UsageError } from './size-args.js';
+import { UPSCALE_HELP, upscaleCommand } from './upscale-command.js';
+
+const HELP = `liif: upscale photos to any size with LIIF
+
+Commands:
+  liif upscale <files or folders...> [options]   upscale images (liif upscale --help)
+  liif models [--json]                           list installed models
+
+Exit codes: 0 all done, 1 some inputs failed, 2 usage error.
+`;
+
+interface CliIo {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Runs the CLI and returns its exit code (never calls process.exit, so tests can drive it). */
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'upscale':
+        return await upscaleCommand(rest, io);
+      case 'models':
+        return await modelsCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    const usage =
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
+    if (usage) {
+      io.stderr.write(`liif: ${(error as Error).message}\n\n${command === 'upscale' ? UPSCALE_HELP : HELP}`);
+      return 2;
+    }
+    if (error instanceof ModelError) {
+      io.stderr.write(`liif: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import { basename } from 'node:path';
+
+export type ImageErrorReason =
+  | 'empty'
+  | 'not-an-image'
+  | 'unsupported-format'
+  | 'truncated'
+  | 'too-large'
+  | 'target-too-large'
+  | 'unreadable'
+  | 'write-failed';
+
+const REASON_TEXT: Record<ImageErrorReason, string> = {
+  empty: 'the file is empty (0 bytes)',
+  'not-an-image': 'the file is not an image',
+  'unsupported-format': 'this image format is not supported',
+  truncated: 'the file is truncated or damaged (image data ends early or is corrupt)',
+  'too-large': 'the image is too large to open',
+  'target-too-large': 'the output image would be too large for the chosen format',
+  unreadable: 'the file cannot be read',
+  'write-failed': 'the image could not be written',
+};
+
+/**
+ * A per-file failure the UI can show as is: the message names the file and says what is wrong in
+ * plain words; `reason` is for code (retry, skip, count). `detail` carries the low-level cause.
+ */
+export class ImageError extends Error {
+  override readonly name = 'ImageError';
+  readonly path: string;
+  readonly reason: ImageErrorReason;
+
+  constructor(path: string, reason: ImageErrorReason, detail?: string, options?: { cause?: unknown }) {
+    const text = detail ? `${REASON_TEXT[reason]}: ${detail}` : REASON_TEXT[reason];
+    super(`${basename(path)}: ${text}`, options);
+    this.path = path;
+    this.reason = reason;
+  }
+}
+
+/** The text of anything thrown, on one line (libvips joins its error log with newlines). */
+export function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s*\n\s*/g, '; ').trim();
+}

@@ -1,0 +1,92 @@
+/**
+ * Cuts an output window into tiles, and finds for each tile the low-resolution region to encode.
+ *
+ * Exactness: a latent code depends on LR pixels up to `receptiveRadius` away (34 stacked 3x3 convs
+ * in EDSR-baseline, plus one for the 3x3 unfold / its factorised projection). Encoding a crop whose
+ * edges are at least that far from every code the tile's queries touch gives the same codes as
+ * encoding the whole image, and the decoder's `window` input keeps the coordinate maths global, so
+ * tiled output equals untiled output.
+ */
+import type { LiifArchitecture } from '../model/architecture.js';
+import type { Rect, Size } from './size-spec.js';
+
+export interface TilePlan {
+  /** Output pixels of this tile, in virtual-image coordinates. */
+  readonly output: Rect;
+  /** LR crop to encode (contains the needed codes plus the halo), clipped to the image. */
+  readonly crop: Rect;
+}
+
+export interface TileSizing {
+  /** Output tile side in pixels. */
+  readonly tileSide: number;
+  /** Queries decoded per decoder call. */
+  readonly chunkQueries: number;
+}
+
+/** Default memory budget for inference, sized so an 8 GB machine keeps room for the OS and the app. */
+export const DEFAULT_MEMORY_BUDGET_MB = 1536;
+
+/** LR pixels a code sees in each direction: 2 convs per residual block + head + tail, + the 3x3 unfold. */
+export function receptiveRadius(arch: LiifArchitecture): number {
+  return 2 * arch.resBlocks + 2 + 1;
+}
+
+/** Indices of LR codes an output row/column range reaches through the local ensemble (+-1 code). */
+function neededCodes(start: number, end: number, outSize: number, lrSize: number): [number, number] {
+  // Query centres map to LR position p = (i + 0.5) * lr / out - 0.5 (in code units); the ensemble
+  // shifts by half a code either way and rounds to the nearest, so +-1 code covers it, +1 for safety.
+  const lo = Math.floor(((start + 0.5) * lrSize) / outSize - 0.5) - 2;
+  const hi = Math.ceil(((end - 0.5) * lrSize) / outSize - 0.5) + 2;
+  return [Math.max(0, lo), Math.min(lrSize - 1, hi)];
+}
+
+/**
+ * Picks tile and chunk sizes from a memory budget. Per LR crop pixel ONNX Runtime holds a few
+ * 64-channel activations and the 256-channel codes (~2.5 KB); per query in flight, four ensemble
+ * members x 256 hidden floats x a few live tensors (~20 KB).
+ */
+export function sizeTiles(
+  arch: LiifArchitecture,
+  budgetMB: number,
+  scale: number,
+  tileSideOverride?: number,
+): TileSizing {
+  const budget = budgetMB * 1024 * 1024;
+  const perQuery = 4 * arch.hidden * 4 * 5;
+  const chunkQueries = Math.max(1024, Math.min(65536, Math.floor((budget * 0.4) / perQuery)));
+  const perCode = (4 * arch.features + 2 * arch.hidden + 3) * 4;
+  const cropSide = Math.floor(Math.sqrt((budget * 0.5) / perCode));
+  const coreSide = Math.max(16, cropSide - 2 * receptiveRadius(arch));
+  const tileSide = tileSideOverride ?? Math.max(32, Math.floor(coreSide * Math.max(1, scale)));
+  return { tileSide, chunkQueries };
+}
+
+/** Plans tiles row-major over the output window. */
+export function planTiles(
+  arch: LiifArchitecture,
+  lr: Size,
+  virtual: Size,
+  window: Rect,
+  tileSide: number,
+): TilePlan[] {
+  const halo = receptiveRadius(arch);
+  const tiles: TilePlan[] = [];
+  for (let y = window.y; y < window.y + window.height; y += tileSide) {
+    const h = Math.min(tileSide, window.y + window.height - y);
+    const [ry0, ry1] = neededCodes(y, y + h, virtual.height, lr.height);
+    for (let x = window.x; x < window.x + window.width; x += tileSide) {
+      const w = Math.min(tileSide, window.x + window.width - x);
+      const [rx0, rx1] = neededCodes(x, x + w, virtual.width, lr.width);
+      const cy0 = Math.max(0, ry0 - halo);
+      const cx0 = Math.max(0, rx0 - halo);
+      const cy1 = Math.min(lr.height, ry1 + 1 + halo);
+      const cx1 = Math.min(lr.width, rx1 + 1 + halo);
+      tiles.push({
+        output: { x, y, width: w, height: h },
+        crop: { x: cx0, y: cy0, width: cx1 - cx0, height: cy1 - cy0 },
+      });
+    }
+  }
+  return tiles;
+}

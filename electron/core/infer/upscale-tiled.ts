@@ -1,0 +1,92 @@
+/**
+ * Tiled LIIF upscaling of an RGB source: memory follows the budget, not the image size.
+ */
+import { pixelCentre } from './coordinates.js';
+import type { LiifEngine } from './liif-engine.js';
+import { type ProgressListener, throwIfAborted, type UpscaleStage } from './progress.js';
+import type { OutputGeometry, Rect, Size } from './size-spec.js';
+import { DEFAULT_MEMORY_BUDGET_MB, planTiles, sizeTiles } from './tile-planner.js';
+
+/** Random access to an RGB image in [0,1]: read(rect) returns planar [3, rect.height, rect.width]. */
+export interface RgbSource extends Size {
+  read(rect: Rect): Float32Array;
+}
+
+/**
+ * Receives decoded pixels: `rect` is relative to the output window, `rgb` is interleaved
+ * [rect.height * rect.width * 3] in [0,1]. Called once per chunk of rows, top to bottom per tile.
+ */
+export type RgbSink = (rect: Rect, rgb: Float32Array) => void;
+
+export interface TiledOptions {
+  readonly memoryBudgetMB?: number;
+  /** Output tile side in pixels (overrides the budget's choice). */
+  readonly tileSide?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressListener;
+  readonly stage?: UpscaleStage;
+  /** This pass's share of the whole job, for the overall fraction: [start, end) in 0..1. */
+  readonly fractionRange?: readonly [number, number];
+}
+
+/** Upscales `source` to `geometry`, streaming decoded rows into `sink`. Returns the tile count. */
+export async function upscaleTiled(
+  engine: LiifEngine,
+  source: RgbSource,
+  geometry: OutputGeometry,
+  sink: RgbSink,
+  options: TiledOptions = {},
+): Promise<number> {
+  const { virtual, window } = geometry;
+  const arch = engine.architecture;
+  const sizing = sizeTiles(
+    arch,
+    options.memoryBudgetMB ?? DEFAULT_MEMORY_BUDGET_MB,
+    geometry.maxScale,
+    options.tileSide,
+  );
+  const tiles = planTiles(arch, source, virtual, window, sizing.tileSide);
+  const started = performance.now();
+  const [f0, f1] = options.fractionRange ?? [0, 1];
+  const cell = [2 / virtual.height, 2 / virtual.width];
+  const colCoords = Float32Array.from({ length: virtual.width }, (_, x) => pixelCentre(x, virtual.width));
+
+  for (let t = 0; t < tiles.length; t++) {
+    throwIfAborted(options.signal);
+    const { output, crop } = tiles[t];
+    const codes = await engine.encode(source.read(crop), crop.height, crop.width);
+    const codeWindow = [crop.y, crop.x, source.height, source.width] as const;
+    const rowsPerChunk = Math.max(1, Math.floor(sizing.chunkQueries / output.width));
+    for (let y = output.y; y < output.y + output.height; y += rowsPerChunk) {
+      throwIfAborted(options.signal);
+      const rows = Math.min(rowsPerChunk, output.y + output.height - y);
+      const q = rows * output.width;
+      const coord = new Float32Array(q * 2);
+      const cells = new Float32Array(q * 2);
+      for (let r = 0; r < rows; r++) {
+        const cy = pixelCentre(y + r, virtual.height);
+        for (let c = 0; c < output.width; c++) {
+          const i = (r * output.width + c) * 2;
+          coord[i] = cy;
+          coord[i + 1] = colCoords[output.x + c];
+          cells[i] = cell[0];
+          cells[i + 1] = cell[1];
+        }
+      }
+      const rgb = await engine.decode(codes, coord, cells, codeWindow);
+      sink({ x: output.x - window.x, y: y - window.y, width: output.width, height: rows }, rgb);
+    }
+    const elapsedMs = performance.now() - started;
+    const done = t + 1;
+    options.onProgress?.({
+      kind: 'tiles',
+      stage: options.stage ?? 'colour',
+      tilesDone: done,
+      tilesTotal: tiles.length,
+      fraction: f0 + ((f1 - f0) * done) / tiles.length,
+      elapsedMs,
+      etaMs: (elapsedMs / done) * (tiles.length - done),
+    });
+  }
+  return tiles.length;
+}

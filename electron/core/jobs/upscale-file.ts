@@ -1,0 +1,112 @@
+/**
+ * One image, end to end: read, upscale, write atomically. Errors become a result, never a throw,
+ * so one bad file never stops a batch.
+ */
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { ImageError, errorText } from '../image/image-errors.js';
+import {
+  DEFAULT_NAME_TEMPLATE,
+  extensionFor,
+  formatFromPath,
+  type OutputFormat,
+  outputFileName,
+} from '../image/output-name.js';
+import { readImage } from '../image/read-image.js';
+import { type ConflictPolicy, writeImage } from '../image/write-image.js';
+import type { LiifEngine } from '../infer/liif-engine.js';
+import { isAbortError, type ProgressListener } from '../infer/progress.js';
+import type { SizeSpec } from '../infer/size-spec.js';
+import { upscalePixels } from '../infer/upscale-pixels.js';
+
+export interface OutputSettings {
+  /** Output folder; default: an `upscaled` folder beside each source. */
+  readonly dir?: string;
+  readonly template?: string;
+  /** Output format; default: the source's format when writable, else PNG. */
+  readonly format?: OutputFormat;
+  readonly quality?: number;
+  readonly onConflict?: ConflictPolicy;
+  readonly keepMetadata?: boolean;
+}
+
+export interface UpscaleFileRequest {
+  readonly input: string;
+  readonly size: SizeSpec;
+  readonly output: OutputSettings;
+  readonly memoryBudgetMB?: number;
+  readonly tileSide?: number;
+  readonly maxInputPixels?: number;
+  readonly maxOutputPixels?: number;
+}
+
+export type UpscaleFileStatus = 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export interface UpscaleFileResult {
+  readonly input: string;
+  readonly status: UpscaleFileStatus;
+  readonly output?: string;
+  readonly width?: number;
+  readonly height?: number;
+  readonly seconds: number;
+  readonly provider?: string;
+  readonly usedModel?: boolean;
+  readonly error?: string;
+}
+
+export function defaultOutputDir(input: string): string {
+  return join(dirname(input), 'upscaled');
+}
+
+export async function upscaleFile(
+  engine: LiifEngine,
+  request: UpscaleFileRequest,
+  options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
+): Promise<UpscaleFileResult> {
+  const started = performance.now();
+  const seconds = () => Math.round(performance.now() - started) / 1000;
+  const { input, output } = request;
+  try {
+    const image = await readImage(input, { maxPixels: request.maxInputPixels, signal: options.signal });
+    const result = await upscalePixels(engine, image, request.size, {
+      memoryBudgetMB: request.memoryBudgetMB,
+      tileSide: request.tileSide,
+      maxOutputPixels: request.maxOutputPixels,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
+    const format = output.format ?? formatFromPath(input) ?? 'png';
+    const { width, height } = result.pixels;
+    const name = outputFileName(output.template ?? DEFAULT_NAME_TEMPLATE, {
+      name: basename(input, extname(input)),
+      width,
+      height,
+      ext: extensionFor(format),
+    });
+    const dir = output.dir ?? defaultOutputDir(input);
+    await mkdir(dir, { recursive: true });
+    const written = await writeImage(result.pixels, image.metadata, join(dir, name), {
+      format,
+      quality: output.quality,
+      onConflict: output.onConflict,
+      keepMetadata: output.keepMetadata,
+      signal: options.signal,
+    });
+    return {
+      input,
+      status: written.skipped ? 'skipped' : 'done',
+      output: written.path,
+      width,
+      height,
+      seconds: seconds(),
+      provider: result.usedModel ? engine.decision.provider : 'resize',
+      usedModel: result.usedModel,
+    };
+  } catch (error) {
+    if (isAbortError(error) || options.signal?.aborted)
+      return { input, status: 'cancelled', seconds: seconds(), error: 'cancelled' };
+    // Image errors already name the file; anything else (size limits, model errors) gets its name.
+    const text = error instanceof ImageError ? errorText(error) : `${basename(input)}: ${errorText(error)}`;
+    return { input, status: 'failed', seconds: seconds(), error: text };
+  }
+}
