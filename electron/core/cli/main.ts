@@ -18,7 +18,10 @@ interface CliIo {
 }
 
 /** Runs the CLI and returns its exit code (never calls process.exit, so tests can drive it). */
-export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { type ConflictPolicy } from '../image/write-image.js';
+import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, type OutputFormat } from '../image/output-name.js';
+import type { ConflictPolicy } from '../image/write-image.js';
 import { PROVIDER_CHOICES, type ProviderChoice } from '../infer/onnx-runtime.js';
 import { openModel } from '../infer/open-model.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
@@ -34,7 +34,11 @@ Other:
   --json                 print one JSON summary object as the last line of stdout
 `;
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): T | undefined {
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value))
     throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
@@ -44,11 +48,15 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 function intInRange(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number ${min}-${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number ${min}-${max}`);
   return n;
 }
 
-export async function upscaleCommand(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+export async function upscaleCommand(
+  argv: string[],
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -79,8 +87,16 @@ export async function upscaleCommand(argv: string[], io: { stdout: NodeJS.WriteS
   }
   if (positionals.length === 0) throw new UsageError('no input files or folders given');
   const size = sizeSpecFromArgs(values);
-  const format = oneOf<OutputFormat>(values.format === 'jpg' ? 'jpeg' : values.format, OUTPUT_FORMATS, '--format');
-  const onConflict = oneOf<ConflictPolicy>(values['on-conflict'], ['rename', 'skip', 'overwrite'], '--on-conflict');
+  const format = oneOf<OutputFormat>(
+    values.format === 'jpg' ? 'jpeg' : values.format,
+    OUTPUT_FORMATS,
+    '--format',
+  );
+  const onConflict = oneOf<ConflictPolicy>(
+    values['on-conflict'],
+    ['rename', 'skip', 'overwrite'],
+    '--on-conflict',
+  );
   const provider = oneOf<ProviderChoice>(values.provider, PROVIDER_CHOICES, '--provider') ?? 'auto';
   const quality = intInRange(values.quality, '--quality', 1, 100);
   const tileSide = intInRange(values.tile, '--tile', 16, 16384);
@@ -127,7 +143,7 @@ export async function upscaleCommand(argv: string[], io: { stdout: NodeJS.WriteS
       );
       bar.clear();
       results.push(result);
-      log(describe(label, result));
+      log(resultLine(label, result));
       if (result.status === 'cancelled') break;
     }
   } finally {
@@ -148,7 +164,7 @@ export async function upscaleCommand(argv: string[], io: { stdout: NodeJS.WriteS
   return failed === 0 ? 0 : 1;
 }
 
-function describe(label: string, r: UpscaleFileResult): string {
+function resultLine(label: string, r: UpscaleFileResult): string {
   switch (r.status) {
     case 'done':
       return `${label} ${r.input} -> ${r.output} (${r.width}x${r.height}, ${r.seconds.toFixed(1)}s)`;

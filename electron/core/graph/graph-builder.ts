@@ -24,12 +24,19 @@ export class GraphBuilder {
   private readonly params = new Set<string>();
   private readonly counters = new Map<string, number>();
 
-  constructor(private readonly graphName: string) {}
+  /**
+   * @param namePrefix prepended to every generated name, so a second builder can emit nodes that
+   *   join an existing graph without name clashes (the gradient graph's nodes join the forward's).
+   */
+  constructor(
+    private readonly graphName: string,
+    private readonly namePrefix = '',
+  ) {}
 
   private fresh(prefix: string): string {
     const n = this.counters.get(prefix) ?? 0;
     this.counters.set(prefix, n + 1);
-    return `${prefix}_${n}`;
+    return `${this.namePrefix}${prefix}_${n}`;
   }
 
   input(name: string, dtype: DType, shape: readonly Dim[]): Value {
@@ -50,7 +57,8 @@ export class GraphBuilder {
     if (this.params.has(name)) return { name };
     this.params.add(name);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (data.length !== size) throw new Error(`parameter ${name}: expected ${size} values, got ${data.length}`);
+    if (data.length !== size)
+      throw new Error(`parameter ${name}: expected ${size} values, got ${data.length}`);
     this.initializers.push({ name, dtype: 'float32', shape, data, trainable: true });
     return { name };
   }
@@ -87,7 +95,12 @@ export class GraphBuilder {
   }
 
   /** Emits one node and returns its outputs. */
-  node(opType: string, inputs: readonly Value[], attrs: Record<string, AttrValue> = {}, outputCount = 1): Value[] {
+  node(
+    opType: string,
+    inputs: readonly Value[],
+    attrs: Record<string, AttrValue> = {},
+    outputCount = 1,
+  ): Value[] {
     const outputs = Array.from({ length: outputCount }, () => this.fresh(opType.toLowerCase()));
     this.nodes.push({ opType, inputs: inputs.map((v) => v.name), outputs, attrs });
     return outputs.map((name) => ({ name }));
@@ -116,7 +129,7 @@ export class GraphBuilder {
   abs = (x: Value): Value => this.unary('Abs', x);
   min = (a: Value, b: Value): Value => this.binary('Min', a, b);
   max = (a: Value, b: Value): Value => this.binary('Max', a, b);
-  round = (x: Value): Value => this.unary('Round', x);
+  floor = (x: Value): Value => this.unary('Floor', x);
   shape = (x: Value): Value => this.unary('Shape', x);
 
   /** 2-D convolution, stride 1, symmetric padding. */
@@ -168,6 +181,10 @@ export class GraphBuilder {
   /** Range(start, limit, delta) over scalars. */
   range(start: Value, limit: Value, delta: Value): Value {
     return this.node('Range', [start, limit, delta])[0];
+  }
+
+  reduceProd(x: Value): Value {
+    return this.node('ReduceProd', [x], { keepdims: int(1) })[0];
   }
 
   pad(x: Value, pads: readonly number[]): Value {

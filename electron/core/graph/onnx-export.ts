@@ -27,7 +27,11 @@ function dataType(dtype: DType): TensorProto_DataType {
 function attribute(name: string, attr: AttrValue) {
   switch (attr.kind) {
     case 'int':
-      return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(attr.value) });
+      return create(AttributeProtoSchema, {
+        name,
+        type: AttributeProto_AttributeType.INT,
+        i: BigInt(attr.value),
+      });
     case 'ints':
       return create(AttributeProtoSchema, {
         name,

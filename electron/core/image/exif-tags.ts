@@ -76,7 +76,11 @@ function locate(r: Reader): Located {
   const ifd0 = readIfd(r, r.u32(4));
   const exifIfd = ifd0.get(TAG_EXIF_IFD);
   const sub = exifIfd ? readIfd(r, exifIfd.value) : new Map<number, IntEntry>();
-  return { orientation: ifd0.get(TAG_ORIENTATION), pixelX: sub.get(TAG_PIXEL_X), pixelY: sub.get(TAG_PIXEL_Y) };
+  return {
+    orientation: ifd0.get(TAG_ORIENTATION),
+    pixelX: sub.get(TAG_PIXEL_X),
+    pixelY: sub.get(TAG_PIXEL_Y),
+  };
 }
 
 /** Orientation and pixel dimensions from a raw EXIF block, or undefined when it is not EXIF. */

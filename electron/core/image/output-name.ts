@@ -17,7 +17,13 @@ export interface NameVars {
   ext: string;
 }
 
-const EXTENSIONS: Record<OutputFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif', tiff: 'tif' };
+const EXTENSIONS: Record<OutputFormat, string> = {
+  png: 'png',
+  jpeg: 'jpg',
+  webp: 'webp',
+  avif: 'avif',
+  tiff: 'tif',
+};
 
 const FORMAT_BY_EXT: Record<string, OutputFormat> = {
   png: 'png',
@@ -50,7 +56,8 @@ export function sanitizeFileName(name: string): string {
   let out = name.replace(UNSAFE, '_');
   // Windows silently drops trailing dots and spaces, so "a." and "a" would collide.
   out = out.replace(/[. ]+$/, '');
-  if (out === '' || out === '.' || out === '..') throw new Error(`output file name "${name}" is empty after cleaning`);
+  if (out === '' || out === '.' || out === '..')
+    throw new Error(`output file name "${name}" is empty after cleaning`);
   if (RESERVED.test(out)) out = `_${out}`;
   return out;
 }
@@ -70,7 +77,8 @@ export function outputFileName(template: string, vars: NameVars): string {
   };
   const rendered = template.replace(/\{([^{}]*)\}/g, (whole, key: string) => {
     const value = values[key];
-    if (value === undefined) throw new Error(`unknown placeholder ${whole} in file name template "${template}"`);
+    if (value === undefined)
+      throw new Error(`unknown placeholder ${whole} in file name template "${template}"`);
     return value;
   });
   return sanitizeFileName(rendered);

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { errorText, ImageError } from './image-errors.js';
 import type { BitDepth, Channels, DecodedImage, ImageMetadata } from './pixel-buffer.js';
+import { type RawPixels, toRawPixels } from './sharp-raw.js';
 import { readHead, type SniffedKind, sharpDecodes, sniffKind } from './sniff-format.js';
 
 export interface ReadOptions {
@@ -80,7 +81,8 @@ async function checkFile(path: string, opts: ReadOptions): Promise<Checked> {
   }
   let meta: Metadata;
   try {
-    meta = await sharp(path, { failOn: FAIL_ON }).metadata();
+    // No pixel limit here: metadata() reads only the header, and we want the size for the message.
+    meta = await sharp(path, { failOn: FAIL_ON, limitInputPixels: false }).metadata();
   } catch (err) {
     throw decodeError(path, kind, err);
   }
@@ -110,7 +112,8 @@ function fsErrorText(err: unknown): string {
 /** Map a sharp failure to a reason: recognised container -> damaged data, else not an image. */
 function decodeError(path: string, kind: SniffedKind | undefined, err: unknown): ImageError {
   const text = errorText(err);
-  if (/Input file is missing/i.test(text)) return new ImageError(path, 'unreadable', 'it does not exist', { cause: err });
+  if (/Input file is missing/i.test(text))
+    return new ImageError(path, 'unreadable', 'it does not exist', { cause: err });
   if (/exceeds pixel limit/i.test(text)) return new ImageError(path, 'too-large', text, { cause: err });
   if (!kind) return new ImageError(path, 'not-an-image', undefined, { cause: err });
   return new ImageError(path, 'truncated', text, { cause: err });
@@ -162,19 +165,16 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<D
     // CMYK/Lab have to become RGB; let sharp use the embedded profile for that.
     ignoreIcc: native,
     autoOrient: true,
-  })
-    .toColourspace(gray ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
-    .raw({ depth: sixteen ? 'ushort' : 'uchar' });
-  let out: { data: Buffer; info: OutputInfo };
+  });
+  let raw: RawPixels;
   try {
-    out = await pipeline.toBuffer({ resolveWithObject: true });
+    raw = await toRawPixels(pipeline, gray, meta.hasAlpha, sixteen ? 16 : 8);
   } catch (err) {
     throw decodeError(path, kind, err);
   }
   throwIfAborted(opts.signal);
-  const { data, info } = out;
-  if (info.channels < 1 || info.channels > 4) {
-    throw new ImageError(path, 'unsupported-format', `${info.channels} channels`);
+  if (raw.channels < 1 || raw.channels > 4) {
+    throw new ImageError(path, 'unsupported-format', `${raw.channels} channels`);
   }
   const metadata: ImageMetadata = {};
   if (native && meta.icc) metadata.icc = meta.icc;
@@ -183,19 +183,8 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<D
   return {
     path,
     format: meta.format,
-    width: info.width,
-    height: info.height,
-    channels: info.channels as Channels,
+    ...raw,
     bitDepth: sixteen ? 16 : 8,
-    data: sixteen ? toUint16(data) : new Uint8Array(data.buffer, data.byteOffset, data.length),
     metadata,
   };
-}
-
-/** sharp's raw ushort output is native-endian, like Uint16Array; copy only when misaligned. */
-function toUint16(data: Buffer): Uint16Array {
-  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
-  const copy = new Uint8Array(data.length);
-  copy.set(data);
-  return new Uint16Array(copy.buffer);
 }

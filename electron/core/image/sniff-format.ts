@@ -44,7 +44,8 @@ function sniffFtyp(b: Uint8Array): SniffedKind | undefined {
   for (let o = 16; o + 4 <= boxEnd; o += 4) brands.push(ascii(b, o, o + 4));
   if (brands.includes('crx ')) return 'cr3';
   if (brands.includes('avif') || brands.includes('avis')) return 'avif';
-  if (brands.some((x) => HEIC_BRANDS.has(x)) || brands.includes('mif1') || brands.includes('msf1')) return 'heic';
+  if (brands.some((x) => HEIC_BRANDS.has(x)) || brands.includes('mif1') || brands.includes('msf1'))
+    return 'heic';
   return undefined;
 }
 
@@ -62,10 +63,14 @@ export function sniffKind(head: Uint8Array): SniffedKind | undefined {
   if (s4 === 'II*\0' || s4 === 'MM\0*' || s4 === 'II+\0' || s4 === 'MM\0+') return 'tiff';
   const ftyp = sniffFtyp(b);
   if (ftyp) return ftyp;
-  if (startsWith(b, [0xff, 0x0a]) || startsWith(b, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a])) {
+  if (
+    startsWith(b, [0xff, 0x0a]) ||
+    startsWith(b, [0, 0, 0, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a])
+  ) {
     return 'jxl';
   }
-  if (startsWith(b, [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20]) || startsWith(b, [0xff, 0x4f, 0xff, 0x51])) return 'jp2';
+  if (startsWith(b, [0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20]) || startsWith(b, [0xff, 0x4f, 0xff, 0x51]))
+    return 'jp2';
   if (ascii(b, 0, 2) === 'BM') return 'bmp';
   if (s4 === '8BPS') return 'psd';
   if (startsWith(b, [0, 0, 1, 0]) || startsWith(b, [0, 0, 2, 0])) return 'ico';

@@ -1,10 +1,24 @@
 import sharp, { type Sharp } from 'sharp';
-import { type ConflictPolicy, commitFile, exists, removeQuietly, syncFile, tempPathFor } from './atomic-file.js';
+import {
+  type ConflictPolicy,
+  commitFile,
+  exists,
+  removeQuietly,
+  syncFile,
+  tempPathFor,
+} from './atomic-file.js';
 import { patchExif } from './exif-tags.js';
 import { errorText, ImageError } from './image-errors.js';
 import type { OutputFormat } from './output-name.js';
-import { hasAlpha, type ImageMetadata, isGray, type PixelBuffer, pixelBufferProblem } from './pixel-buffer.js';
+import {
+  hasAlpha,
+  type ImageMetadata,
+  isGray,
+  type PixelBuffer,
+  pixelBufferProblem,
+} from './pixel-buffer.js';
 import { withPngMetadata } from './png-metadata.js';
+import { colourspaceFor, rawInput } from './sharp-raw.js';
 
 export type { ConflictPolicy } from './atomic-file.js';
 export {
@@ -45,18 +59,6 @@ const SIXTEEN_BIT: ReadonlySet<OutputFormat> = new Set(['png', 'tiff']);
 /** JPEG has no alpha; flatten onto white, as image editors do, rather than libvips' black. */
 const JPEG_MATTE = '#ffffff';
 
-function colourspaceFor(p: PixelBuffer, sixteen: boolean): string {
-  if (isGray(p.channels)) return sixteen ? 'grey16' : 'b-w';
-  return sixteen ? 'rgb16' : 'srgb';
-}
-
-function rawInput(p: PixelBuffer): Uint8Array | Uint16Array {
-  // sharp picks the sample type from the array's constructor, so hand it exactly these two.
-  return p.bitDepth === 16
-    ? new Uint16Array(p.data.buffer, p.data.byteOffset, p.data.length)
-    : new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.length);
-}
-
 /**
  * The pixels as a sharp pipeline, carrying ICC and EXIF when asked. sharp cannot attach ICC bytes
  * to raw pixels without converting them (withIccProfile transforms from sRGB), so the pixels are
@@ -65,11 +67,11 @@ function rawInput(p: PixelBuffer): Uint8Array | Uint16Array {
  */
 async function source(p: PixelBuffer, meta: ImageMetadata, keep: boolean): Promise<Sharp> {
   const raw = { width: p.width, height: p.height, channels: p.channels };
-  const space = colourspaceFor(p, p.bitDepth === 16);
+  const space = colourspaceFor(isGray(p.channels), p.bitDepth === 16);
   const exif = keep && meta.exif ? patchExif(meta.exif, uprightTags(p)) : undefined;
   const icc = keep ? meta.icc : undefined;
-  if (!exif && !icc) return sharp(rawInput(p), { raw }).toColourspace(space);
-  const png = await sharp(rawInput(p), { raw })
+  if (!exif && !icc) return sharp(rawInput(p.data, p.bitDepth), { raw }).toColourspace(space);
+  const png = await sharp(rawInput(p.data, p.bitDepth), { raw })
     .toColourspace(space)
     .png({ compressionLevel: 0, adaptiveFiltering: false })
     .toBuffer();
@@ -81,14 +83,18 @@ async function source(p: PixelBuffer, meta: ImageMetadata, keep: boolean): Promi
 }
 
 /** The pixels are upright, so Orientation becomes 1, and the recorded size becomes the new size. */
-function uprightTags(p: PixelBuffer): { orientation: number; pixelXDimension: number; pixelYDimension: number } {
+function uprightTags(p: PixelBuffer): {
+  orientation: number;
+  pixelXDimension: number;
+  pixelYDimension: number;
+} {
   return { orientation: 1, pixelXDimension: p.width, pixelYDimension: p.height };
 }
 
 function encode(s: Sharp, p: PixelBuffer, opts: WriteOptions): Sharp {
   const quality = Math.round(Math.min(100, Math.max(1, opts.quality ?? DEFAULT_QUALITY)));
   const sixteen = p.bitDepth === 16 && SIXTEEN_BIT.has(opts.format);
-  let out = s.toColourspace(colourspaceFor(p, sixteen));
+  let out = s.toColourspace(colourspaceFor(isGray(p.channels), sixteen));
   switch (opts.format) {
     case 'png':
       return out.png({ compressionLevel: 6 });

@@ -55,7 +55,9 @@ export class LiifEngine {
 
   /** Image [1,3,h,w] in [0,1], planar -> codes [1,h,w,K]. */
   async encode(image: Float32Array, height: number, width: number): Promise<FloatTensor> {
-    const [codes] = await this.encoder.run({ image: { data: image, dims: [1, 3, height, width] } }, ['codes']);
+    const [codes] = await this.encoder.run({ image: { data: image, dims: [1, 3, height, width] } }, [
+      'codes',
+    ]);
     return codes;
   }
 

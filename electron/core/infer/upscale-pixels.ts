@@ -18,6 +18,11 @@ export interface UpscalePixelsOptions {
   readonly memoryBudgetMB?: number;
   readonly tileSide?: number;
   readonly maxOutputPixels?: number;
+  /**
+   * Decode only this rectangle of the target image (in target pixels): the region preview. LIIF
+   * queries are independent, so a 512 x 512 preview of a 100-megapixel target costs 512 x 512.
+   */
+  readonly region?: Rect;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressListener;
 }
@@ -78,7 +83,7 @@ export async function upscalePixels(
   spec: SizeSpec,
   options: UpscalePixelsOptions = {},
 ): Promise<UpscaleResult> {
-  const geometry = outputGeometry(source, spec, options.maxOutputPixels);
+  const geometry = withRegion(outputGeometry(source, spec, options.maxOutputPixels), options.region);
   const { window } = geometry;
   if (geometry.maxScale <= 1) {
     const pixels = await resizeWindow(source, geometry);
@@ -117,15 +122,28 @@ export async function upscalePixels(
   return { pixels: target, usedModel: true, geometry };
 }
 
+/** Narrows the geometry's window to a region of it (clipped to the window). */
+function withRegion(geometry: OutputGeometry, region: Rect | undefined): OutputGeometry {
+  if (!region) return geometry;
+  const w = geometry.window;
+  const x0 = Math.max(w.x, w.x + Math.floor(region.x));
+  const y0 = Math.max(w.y, w.y + Math.floor(region.y));
+  const x1 = Math.min(w.x + w.width, w.x + Math.floor(region.x + region.width));
+  const y1 = Math.min(w.y + w.height, w.y + Math.floor(region.y + region.height));
+  if (x1 <= x0 || y1 <= y0) throw new Error('the preview region lies outside the image');
+  return { ...geometry, window: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } };
+}
+
 /** Plain resize to the virtual size, then the window (a cover crop) cut out of it. */
 async function resizeWindow(source: PixelBuffer, geometry: OutputGeometry): Promise<PixelBuffer> {
   const { virtual, window } = geometry;
   const resized = await resizePlain(source, virtual.width, virtual.height);
   if (window.width === virtual.width && window.height === virtual.height) return resized;
   const ch = resized.channels;
-  const out = resized.data.constructor === Uint16Array
-    ? new Uint16Array(window.width * window.height * ch)
-    : new Uint8Array(window.width * window.height * ch);
+  const out =
+    resized.data.constructor === Uint16Array
+      ? new Uint16Array(window.width * window.height * ch)
+      : new Uint8Array(window.width * window.height * ch);
   for (let y = 0; y < window.height; y++) {
     const start = ((window.y + y) * virtual.width + window.x) * ch;
     out.set(resized.data.subarray(start, start + window.width * ch), y * window.width * ch);

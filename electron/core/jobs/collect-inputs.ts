@@ -6,7 +6,17 @@ import { extname, join, resolve } from 'node:path';
 
 /** File extensions treated as images when scanning folders (explicitly named files are always tried). */
 export const IMAGE_EXTENSIONS = new Set([
-  '.jpg', '.jpeg', '.jpe', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.heic', '.heif',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.webp',
+  '.avif',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.heic',
+  '.heif',
 ]);
 
 export interface CollectedInputs {
@@ -41,7 +51,10 @@ export async function collectInputs(paths: readonly string[], recursive: boolean
       else files.push(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      missing.push({ path, error: code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? error})` });
+      missing.push({
+        path,
+        error: code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? error})`,
+      });
     }
   }
   return { files: [...new Set(files)], missing };

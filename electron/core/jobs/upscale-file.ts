@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { ImageError, errorText } from '../image/image-errors.js';
+import { errorText, ImageError } from '../image/image-errors.js';
 import {
   DEFAULT_NAME_TEMPLATE,
   extensionFor,

@@ -15,7 +15,12 @@ export interface LiifArchitecture {
   readonly hiddenLayers: number;
 }
 
-export const EDSR_BASELINE_LIIF: LiifArchitecture = { features: 64, resBlocks: 16, hidden: 256, hiddenLayers: 4 };
+export const EDSR_BASELINE_LIIF: LiifArchitecture = {
+  features: 64,
+  resBlocks: 16,
+  hidden: 256,
+  hiddenLayers: 4,
+};
 
 export interface ParamSpec {
   readonly name: string;

@@ -34,9 +34,9 @@ export function addLiifQuery(
   // as for the whole map and tiled output equals untiled output. Training passes (0, 0, h, w).
   const shape = g.shape(codes);
   const n = g.gather(shape, g.constInt(0), 0);
-  const h = g.gather(shape, g.constInt(1), 0);
-  const w = g.gather(shape, g.constInt(2), 0);
-  const localMax = g.sub(g.cast(g.slice(shape, [1], [3], [0]), 'float32'), g.constFloat(1));
+  const localSize = g.cast(g.slice(shape, [1], [3], [0]), 'float32'); // (h, w)
+  const localW = g.slice(localSize, [1], [2], [0]);
+  const localMax = g.sub(localSize, g.constFloat(1));
   const origin = g.slice(window, [0], [2], [0]);
   const hwFloat = g.slice(window, [2], [4], [0]);
 
@@ -48,14 +48,19 @@ export function addLiifQuery(
   // Nearest code, as grid_sample(mode='nearest', align_corners=False): round(((c + 1) * size - 1) / 2).
   const one = g.constFloat(1);
   const pixel = g.div(g.sub(g.mul(g.add(shifted, one), hwFloat), one), g.constFloat(2));
-  const nearest = g.round(pixel);
+  // floor(x + 0.5) rather than Round: WebGPU has no Round kernel. They differ only at exact .5
+  // ties, which the reference's 1e-6 shift keeps queries away from.
+  const nearest = g.floor(g.add(pixel, g.constFloat(0.5)));
   // Row within the window, kept inside it for safety (the planner's halo already guarantees it).
   const local = g.min(g.max(g.sub(nearest, origin), g.constFloat(0)), localMax);
-  const localInt = g.cast(local, 'int64');
-  const iy = g.gather(localInt, g.constInt(0), 3);
-  const ix = g.gather(localInt, g.constInt(1), 3);
-  const batchOffset = g.reshape(g.mul(g.range(g.constInt(0), n, g.constInt(1)), g.mul(h, w)), [-1, 1, 1]);
-  const flatIndex = g.add(g.add(g.mul(iy, w), ix), batchOffset);
+  // Row index into the flattened codes, computed in float32 (exact below 2^24 codes, which the
+  // tile planner guarantees) so the heavy index maths stays on GPU providers without int64 kernels.
+  const iy = g.gather(local, g.constInt(0), 3);
+  const ix = g.gather(local, g.constInt(1), 3);
+  const codesPerImage = g.reduceProd(localSize);
+  const batchIndex = g.cast(g.range(g.constInt(0), n, g.constInt(1)), 'float32');
+  const batchOffset = g.reshape(g.mul(batchIndex, codesPerImage), [-1, 1, 1]);
+  const flatIndex = g.cast(g.add(g.add(g.mul(iy, localW), ix), batchOffset), 'int64');
   const gathered = g.gather(g.reshape(codes, [-1, k]), flatIndex, 0); // [N,4,Q,K]
 
   // rel = (query - code centre) * size, with the centre of code i written as make_coord does:

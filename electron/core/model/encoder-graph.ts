@@ -1,7 +1,13 @@
 import type { GraphBuilder } from '../graph/graph-builder.js';
-import type { GraphIR, Value } from '../graph/graph-ir.js';
 import { GraphBuilder as Builder } from '../graph/graph-builder.js';
-import { allParams, type LiifArchitecture, mlpLayerName, unfoldedChannels, type Weights } from './architecture.js';
+import type { GraphIR, Value } from '../graph/graph-ir.js';
+import {
+  allParams,
+  type LiifArchitecture,
+  mlpLayerName,
+  unfoldedChannels,
+  type Weights,
+} from './architecture.js';
 
 /**
  * How latent codes are handed to the decoder, always channels-last [N, h, w, K] so the decoder can
@@ -18,7 +24,11 @@ export function codeChannels(arch: LiifArchitecture, layout: CodeLayout): number
 }
 
 /** Returns a function that adds (once) and returns the named parameter. */
-export function paramSource(g: GraphBuilder, arch: LiifArchitecture, weights: Weights): (name: string) => Value {
+export function paramSource(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  weights: Weights,
+): (name: string) => Value {
   const shapes = new Map(allParams(arch).map((p) => [p.name, p.shape]));
   return (name) => {
     const shape = shapes.get(name);
@@ -29,7 +39,12 @@ export function paramSource(g: GraphBuilder, arch: LiifArchitecture, weights: We
 }
 
 /** EDSR-baseline without upsampling: image [N,3,H,W] in [0,1] -> features [N,C,H,W]. */
-export function addEdsrEncoder(g: GraphBuilder, arch: LiifArchitecture, weights: Weights, image: Value): Value {
+export function addEdsrEncoder(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  weights: Weights,
+  image: Value,
+): Value {
   const p = paramSource(g, arch, weights);
   const conv = (x: Value, name: string) => g.conv(x, p(`${name}.weight`), p(`${name}.bias`), 1);
   // (x - 0.5) / 0.5, as the reference's data normalisation.

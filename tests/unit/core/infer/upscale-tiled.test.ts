@@ -2,14 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
 import { outputGeometry, type Rect, type SizeSpec } from '../../../../electron/core/infer/size-spec.js';
 import { type RgbSource, upscaleTiled } from '../../../../electron/core/infer/upscale-tiled.js';
-import {
-  EDSR_BASELINE_LIIF,
-  type LiifArchitecture,
-} from '../../../../electron/core/model/architecture.js';
+import { EDSR_BASELINE_LIIF, type LiifArchitecture } from '../../../../electron/core/model/architecture.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
 
 /** A smooth random image (so the model sees structure, not only noise). */
-export function randomSource(seed: number, width: number, height: number): RgbSource {
+function randomSource(seed: number, width: number, height: number): RgbSource {
   const rand = seededRandom(seed);
   const planes = new Float32Array(3 * width * height);
   for (let i = 0; i < planes.length; i++) planes[i] = rand();
@@ -43,7 +40,10 @@ async function render(
     geometry,
     (rect, rgb) => {
       for (let y = 0; y < rect.height; y++)
-        pixels.set(rgb.subarray(y * rect.width * 3, (y + 1) * rect.width * 3), ((rect.y + y) * width + rect.x) * 3);
+        pixels.set(
+          rgb.subarray(y * rect.width * 3, (y + 1) * rect.width * 3),
+          ((rect.y + y) * width + rect.x) * 3,
+        );
     },
     { tileSide },
   );
