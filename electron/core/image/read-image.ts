@@ -77,7 +77,7 @@ async function checkFile(path: string, opts: ReadOptions): Promise<Checked> {
   }
   const kind = sniffKind(head);
   if (kind && !sharpDecodes(kind)) {
-    throw new ImageError(path, 'unsupported-format', `${KIND_NAMES[kind] ?? kind} files cannot be decoded`);
+    throw new ImageError(path, 'unsupported-format', KIND_NAMES[kind] ?? kind);
   }
   let meta: Metadata;
   try {

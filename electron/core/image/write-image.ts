@@ -7,7 +7,7 @@ import {
   syncFile,
   tempPathFor,
 } from './atomic-file.js';
-import { patchExif } from './exif-tags.js';
+import { type ExifTags, patchExif } from './exif-tags.js';
 import { errorText, ImageError } from './image-errors.js';
 import type { OutputFormat } from './output-name.js';
 import {
@@ -53,7 +53,7 @@ export const DEFAULT_QUALITY = 92;
 /** Per-side limits of the encoders; beyond them libvips fails late, after the pixels were produced. */
 const MAX_SIDE: Partial<Record<OutputFormat, number>> = { jpeg: 65535, webp: 16383 };
 
-/** Formats that store 16 bits per sample; the others are reduced to 8 (the low byte is dropped). */
+/** Formats that store 16 bits per sample; libvips reduces the others to 8 (RGB: v >> 8, gray: rounded). */
 const SIXTEEN_BIT: ReadonlySet<OutputFormat> = new Set(['png', 'tiff']);
 
 /** JPEG has no alpha; flatten onto white, as image editors do, rather than libvips' black. */
@@ -75,19 +75,20 @@ async function source(p: PixelBuffer, meta: ImageMetadata, keep: boolean): Promi
     .toColourspace(space)
     .png({ compressionLevel: 0, adaptiveFiltering: false })
     .toBuffer();
-  // Our own PNG: a profile libpng frowns at (e.g. RGB profile on gray) must not fail the write.
-  let s = sharp(withPngMetadata(png, { icc, exif }), { failOn: 'none', limitInputPixels: false });
+  // Our own PNG, so no untrusted-input limits; and a profile libpng rejects (an RGB profile on gray
+  // pixels) is dropped with a warning rather than failing the write.
+  let s = sharp(withPngMetadata(png, { icc, exif }), {
+    failOn: 'none',
+    limitInputPixels: false,
+    unlimited: true,
+  });
   if (icc) s = s.keepIccProfile();
   if (exif) s = s.keepExif();
   return s;
 }
 
 /** The pixels are upright, so Orientation becomes 1, and the recorded size becomes the new size. */
-function uprightTags(p: PixelBuffer): {
-  orientation: number;
-  pixelXDimension: number;
-  pixelYDimension: number;
-} {
+function uprightTags(p: PixelBuffer): Required<ExifTags> {
   return { orientation: 1, pixelXDimension: p.width, pixelYDimension: p.height };
 }
 

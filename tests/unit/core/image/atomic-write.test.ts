@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -23,7 +24,6 @@ const isTemp = (name: string) => name.endsWith('.tmp');
  */
 function abortOnceTempExists(folder: string): { signal: AbortSignal; fired: () => boolean } {
   const ac = new AbortController();
-  const { readdirSync } = require('node:fs') as typeof import('node:fs');
   const real = ac.signal;
   const signal = new Proxy(real, {
     get(target, prop) {

@@ -189,6 +189,19 @@ describe('colour', () => {
     expect(img.metadata.icc?.equals(icc)).toBe(true);
   });
 
+  it('CMYK is converted to RGB and its profile is not returned', async () => {
+    const rgb: PixelBuffer = { width: 8, height: 8, channels: 3, bitDepth: 8, data: new Uint8Array(192) };
+    for (let i = 0; i < 64; i++) rgb.data.set([200, 30, 60], i * 3);
+    const path = await save('cmyk.jpg', await sharpOf(rgb).toColourspace('cmyk').jpeg().toBuffer());
+    expect((await sharp(path).metadata()).space).toBe('cmyk');
+    const img = await readImage(path);
+    expect(img.channels).toBe(3);
+    expect(img.metadata.icc).toBeUndefined();
+    // A generic-CMYK round trip is not exact, but red stays red.
+    expect(at(img, 4, 4, 0)).toBeGreaterThan(150);
+    expect(at(img, 4, 4, 1)).toBeLessThan(80);
+  });
+
   it('untagged images have no icc', async () => {
     const path = await save(
       'plain.png',

@@ -111,6 +111,12 @@ describe('pixels and layout', () => {
     expect(at(back, 4, 4, 0)).toBeGreaterThan(250);
   });
 
+  it('jpeg from gray+alpha is 1-channel gray', async () => {
+    const src = noisePixels(8, 8, 2, 8, 3);
+    const res = await writeImage(src, {}, target('jpeg'), { format: 'jpeg' });
+    expect((await sharp(res.path).metadata()).channels).toBe(1);
+  });
+
   it('quality changes lossy output size', async () => {
     const src = noisePixels(64, 64, 3, 8);
     const low = await writeImage(src, {}, target('jpeg'), { format: 'jpeg', quality: 10 });

@@ -1,0 +1,126 @@
+/**
+ * The main-side handle on the inference worker (squoosh's worker-bridge): calls are queued as
+ * messages, the worker starts on the first call, an AbortSignal sends an abort (the worker stops
+ * between tiles), and a worker that does not stop in time, or crashes, is terminated and started
+ * again on the next call.
+ */
+import { Worker } from 'node:worker_threads';
+import type { TileProgress } from '../infer/progress.js';
+import type { FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TileProgress) => void;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  onProgress?: (progress: TileProgress) => void;
+}
+
+/** How long an aborted call may take to stop before the worker is killed. */
+export const ABORT_GRACE_MS = 10_000;
+
+function abortError(): Error {
+  return new DOMException('The operation was aborted', 'AbortError');
+}
+
+/**
+ * How to start the worker: the built `.js` file next to this module in the packaged app, or the
+ * TypeScript source through tsx when running from source (tests, the HTTP test server). Node 20
+ * does not apply `--import tsx` to a worker's entry file, so a tiny eval'd bootstrap registers
+ * tsx first and then imports the entry.
+ */
+export function startInferenceWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = JSON.stringify(new URL('./inference-worker.ts', here).href);
+    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
+    return new Worker(bootstrap, { eval: true });
+  }
+  return new Worker(new URL('./inference-worker.js', here));
+}
+
+export class InferenceBridge {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly start: () => Worker = startInferenceWorker) {}
+
+  call<M extends WorkerMethod>(
+    method: M,
+    job: WorkerCalls[M]['job'],
+    options: CallOptions = {},
+  ): Promise<WorkerCalls[M]['result']> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(abortError());
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<WorkerCalls[M]['result']>((resolve, reject) => {
+      let killTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        this.send({ type: 'abort', id });
+        killTimer = setTimeout(() => this.kill(worker, 'the worker did not stop in time'), ABORT_GRACE_MS);
+        killTimer.unref();
+      };
+      const done = () => {
+        signal?.removeEventListener('abort', onAbort);
+        if (killTimer) clearTimeout(killTimer);
+        this.pending.delete(id);
+      };
+      this.pending.set(id, {
+        resolve: (value) => {
+          done();
+          resolve(value as WorkerCalls[M]['result']);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+        onProgress: options.onProgress,
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.send({ type: 'call', id, method, job });
+    });
+  }
+
+  /** Stops the worker; pending calls fail. */
+  async close(): Promise<void> {
+    const worker = this.worker;
+    if (worker) this.kill(worker, 'the app is closing');
+    await worker?.terminate();
+  }
+
+  private send(message: ToWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.start();
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => this.kill(worker, `the inference worker crashed: ${error.message}`));
+    worker.on('exit', (code) => this.kill(worker, `the inference worker stopped (exit code ${code})`));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(message: FromWorker): void {
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    if (message.type === 'progress') pending.onProgress?.(message.progress);
+    else if (message.type === 'result') pending.resolve(message.value);
+    else pending.reject(message.aborted ? abortError() : new Error(message.message));
+  }
+
+  /** Drops a worker and fails everything that was waiting on it; the next call starts a new one. */
+  private kill(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    void worker.terminate();
+    for (const pending of [...this.pending.values()]) pending.reject(new Error(reason));
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The worker thread that owns the model: opens it lazily on the configured provider, runs file
+ * jobs and region previews, and reports tile progress. Abort messages interrupt a job between
+ * tiles and row chunks. Runs the same under Node (tests, via tsx) and in the packaged app.
+ */
+import { stat } from 'node:fs/promises';
+import { parentPort } from 'node:worker_threads';
+import { errorText } from '../image/image-errors.js';
+import type { DecodedImage } from '../image/pixel-buffer.js';
+import { readImage } from '../image/read-image.js';
+import { writeImage } from '../image/write-image.js';
+import type { LiifEngine } from '../infer/liif-engine.js';
+import { openModel } from '../infer/open-model.js';
+import { isAbortError } from '../infer/progress.js';
+import { outputGeometry } from '../infer/size-spec.js';
+import { upscalePixels } from '../infer/upscale-pixels.js';
+import { upscaleFile } from '../jobs/upscale-file.js';
+import type { EngineConfig, FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('inference-worker must run in a worker thread');
+const post = (message: FromWorker) => port.postMessage(message);
+
+/** One open model; released when replaced and no job uses it any more. */
+interface OpenEngine {
+  readonly key: string;
+  readonly engine: Promise<LiifEngine>;
+  users: number;
+  retired: boolean;
+}
+
+let current: OpenEngine | undefined;
+
+function releaseIfIdle(open: OpenEngine): void {
+  if (open.retired && open.users === 0) open.engine.then((e) => e.release()).catch(() => undefined);
+}
+
+async function withEngine<T>(config: EngineConfig, use: (engine: LiifEngine) => Promise<T>): Promise<T> {
+  const key = JSON.stringify([config.model ?? null, config.provider, config.roots]);
+  if (current?.key !== key) {
+    if (current) {
+      current.retired = true;
+      releaseIfIdle(current);
+    }
+    const opening = openModel(config.model, config.provider, [...config.roots]);
+    const open: OpenEngine = { key, engine: opening, users: 0, retired: false };
+    current = open;
+    // A model that failed to open is tried again on the next call.
+    opening.catch(() => {
+      if (current === open) current = undefined;
+    });
+  }
+  const open = current;
+  open.users++;
+  try {
+    return await use(await open.engine);
+  } finally {
+    open.users--;
+    releaseIfIdle(open);
+  }
+}
+
+/** The last decoded sources, so moving the preview region does not decode the photo again. */
+const decoded = new Map<string, { mtimeMs: number; image: Promise<DecodedImage> }>();
+const DECODED_KEEP = 2;
+
+async function decodeCached(path: string, signal: AbortSignal): Promise<DecodedImage> {
+  const { mtimeMs } = await stat(path);
+  const hit = decoded.get(path);
+  if (hit && hit.mtimeMs === mtimeMs) {
+    decoded.delete(path);
+    decoded.set(path, hit);
+    return hit.image;
+  }
+  const image = readImage(path, { signal });
+  decoded.set(path, { mtimeMs, image });
+  image.catch(() => decoded.delete(path));
+  while (decoded.size > DECODED_KEEP) decoded.delete(decoded.keys().next().value as string);
+  return image;
+}
+
+type Handler<M extends WorkerMethod> = (
+  job: WorkerCalls[M]['job'],
+  signal: AbortSignal,
+  id: number,
+) => Promise<WorkerCalls[M]['result']>;
+
+const handlers: { [M in WorkerMethod]: Handler<M> } = {
+  engine: (config) =>
+    withEngine(config, async (engine) => ({
+      model: engine.model.name,
+      provider: engine.decision.provider,
+      reason: engine.decision.reason,
+    })),
+
+  upscale: async ({ config, ...request }, signal, id) => {
+    try {
+      return await withEngine(config, (engine) =>
+        upscaleFile(engine, request, {
+          signal,
+          onProgress: (progress) => post({ type: 'progress', id, progress }),
+        }),
+      );
+    } catch (error) {
+      // Only opening the model can throw here; upscaleFile turns its own failures into results.
+      return { input: request.input, status: 'failed', seconds: 0, error: `the model could not be opened: ${errorText(error)}` };
+    }
+  },
+
+  preview: ({ config, ...job }, signal) =>
+    withEngine(config, async (engine) => {
+      const image = await decodeCached(job.input, signal);
+      const result = await upscalePixels(engine, image, job.size, { region: job.region, signal });
+      await writeImage(result.pixels, {}, job.out, { format: 'png', onConflict: 'overwrite', keepMetadata: false, signal });
+      // The region is relative to the target window (which differs from the virtual image for a cover crop).
+      const target = outputGeometry(image, job.size).window;
+      const { window } = result.geometry;
+      return {
+        path: job.out,
+        region: { x: window.x - target.x, y: window.y - target.y, width: window.width, height: window.height },
+        target: { width: target.width, height: target.height },
+        usedModel: result.usedModel,
+      };
+    }),
+};
+
+const controllers = new Map<number, AbortController>();
+
+async function call(id: number, method: WorkerMethod, job: unknown): Promise<void> {
+  const controller = new AbortController();
+  controllers.set(id, controller);
+  try {
+    // The bridge builds `job` from WorkerCalls[method]['job'] for this very method.
+    const handler = handlers[method] as Handler<WorkerMethod>;
+    const value = await handler(job as never, controller.signal, id);
+    post({ type: 'result', id, value });
+  } catch (error) {
+    post({
+      type: 'error',
+      id,
+      message: errorText(error),
+      aborted: controller.signal.aborted || isAbortError(error),
+    });
+  } finally {
+    controllers.delete(id);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'abort') controllers.get(message.id)?.abort();
+  else void call(message.id, message.method, message.job);
+});

@@ -1,0 +1,109 @@
+/**
+ * The user's settings as one JSON file in the app's data folder. Reads tolerate a missing or
+ * damaged file (each section falls back to its default); writes are atomic (temp file + rename)
+ * and serialised, so a crash never leaves half a file.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { OutputChoice, Settings, SettingsPatch } from '../../ipc/payloads.js';
+import { DEFAULT_SIZE } from '../../ipc/size-choice.js';
+import { parseOutputPatch, parseSettingsPatch, parseSizeChoice } from '../../ipc/validate.js';
+
+export const DEFAULT_OUTPUT: OutputChoice = {
+  folder: null,
+  template: '{name}_{width}x{height}',
+  format: 'same',
+  quality: 92,
+  onConflict: 'rename',
+  keepMetadata: true,
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  size: DEFAULT_SIZE,
+  output: DEFAULT_OUTPUT,
+  provider: 'auto',
+  model: null,
+  recursive: false,
+};
+
+function attempt<T>(parse: () => T, fallback: T): T {
+  try {
+    return parse();
+  } catch {
+    return fallback;
+  }
+}
+
+/** Settings from untrusted JSON: every section that does not validate gets its default. */
+export function settingsFromJson(json: unknown): Settings {
+  if (typeof json !== 'object' || json === null) return DEFAULT_SETTINGS;
+  const o = json as Record<string, unknown>;
+  const output = attempt(() => parseOutputPatch(o.output), {});
+  const rest = attempt(
+    () => parseSettingsPatch({ provider: o.provider, model: o.model, recursive: o.recursive }),
+    {},
+  );
+  return {
+    size: attempt(() => parseSizeChoice(o.size), DEFAULT_SETTINGS.size),
+    output: { ...DEFAULT_OUTPUT, ...output },
+    provider: rest.provider ?? DEFAULT_SETTINGS.provider,
+    model: rest.model === undefined ? DEFAULT_SETTINGS.model : rest.model,
+    recursive: rest.recursive ?? DEFAULT_SETTINGS.recursive,
+  };
+}
+
+export function mergeSettings(current: Settings, patch: SettingsPatch): Settings {
+  return {
+    size: patch.size ?? current.size,
+    output: { ...current.output, ...patch.output },
+    provider: patch.provider ?? current.provider,
+    model: patch.model === undefined ? current.model : patch.model,
+    recursive: patch.recursive ?? current.recursive,
+  };
+}
+
+export class SettingsStore {
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly file: string,
+    private settings: Settings,
+  ) {}
+
+  static async open(file: string): Promise<SettingsStore> {
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(file, 'utf8'));
+    } catch {
+      json = undefined;
+    }
+    return new SettingsStore(file, settingsFromJson(json));
+  }
+
+  get current(): Settings {
+    return this.settings;
+  }
+
+  /** Applies a validated patch and saves; resolves once the file is on disk. */
+  async update(patch: SettingsPatch): Promise<Settings> {
+    this.settings = mergeSettings(this.settings, patch);
+    const snapshot = this.settings;
+    const write = this.writing.then(() => this.write(snapshot));
+    this.writing = write.catch(() => undefined);
+    await write;
+    return snapshot;
+  }
+
+  private async write(settings: Settings): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
+      await rename(temp, this.file);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * What travels over the channels: requests, results and pushed events. Shared by the main process,
+ * the preload, the renderer and the HTTP test transport. Plain data only (structured-clone safe).
+ *
+ * A few unions mirror core types (OutputFormat, ConflictPolicy, ProviderChoice) so the renderer's
+ * type graph stays free of Node modules; electron/core/service checks they stay equal.
+ */
+import type { Channel } from './channels.js';
+import type { SizeChoice } from './size-choice.js';
+
+export type { SizeChoice } from './size-choice.js';
+
+export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp', 'avif', 'tiff'];
+export type ConflictPolicy = 'rename' | 'skip' | 'overwrite';
+export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['rename', 'skip', 'overwrite'];
+export type ProviderChoice = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
+export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+
+/** An image the app may show: an opaque id the transport turns into a URL (never a file path). */
+export type ImageRef = string;
+
+export interface OutputChoice {
+  /** Output folder the user chose; null: an `upscaled` folder beside each source. */
+  readonly folder: string | null;
+  /** File name without extension: {name}, {width}, {height}, {scale}; `.{ext}` is added. */
+  readonly template: string;
+  /** 'same': the source's format when it can be written, else PNG. */
+  readonly format: OutputFormat | 'same';
+  /** 1-100, for JPEG, WebP and AVIF. */
+  readonly quality: number;
+  readonly onConflict: ConflictPolicy;
+  readonly keepMetadata: boolean;
+}
+
+export interface Settings {
+  readonly size: SizeChoice;
+  readonly output: OutputChoice;
+  readonly provider: ProviderChoice;
+  /** Model folder name; null: the default model. */
+  readonly model: string | null;
+  /** Include subfolders when a folder is added. */
+  readonly recursive: boolean;
+}
+
+export interface SettingsPatch {
+  readonly size?: SizeChoice;
+  readonly output?: Partial<OutputChoice>;
+  readonly provider?: ProviderChoice;
+  readonly model?: string | null;
+  readonly recursive?: boolean;
+}
+
+/** Per-item settings that win over the defaults. */
+export interface ItemOverride {
+  readonly size?: SizeChoice;
+  readonly format?: OutputFormat | 'same';
+}
+
+export type ItemState = 'queued' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+export interface PixelSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface QueueItem {
+  readonly id: string;
+  /** File name, for display. */
+  readonly name: string;
+  /** Full path, for display (tooltips, "saved to"). */
+  readonly path: string;
+  readonly source: ImageRef;
+  readonly thumbnail?: ImageRef;
+  /** Source size after EXIF orientation; absent when the file could not be read. */
+  readonly size?: PixelSize;
+  /** The output size the effective settings give. */
+  readonly target?: PixelSize;
+  /** Why there is no target size (unreadable file, invalid size). */
+  readonly targetProblem?: string;
+  readonly state: ItemState;
+  /** 0..1 within this item. */
+  readonly progress: number;
+  readonly etaMs?: number;
+  /** Plain-words failure, naming the file. */
+  readonly error?: string;
+  readonly output?: {
+    readonly image: ImageRef;
+    readonly path: string;
+    readonly width: number;
+    readonly height: number;
+  };
+  readonly seconds?: number;
+  readonly override?: ItemOverride;
+}
+
+export interface OverallProgress {
+  /** Items that count (cancelled ones do not). */
+  readonly total: number;
+  readonly finished: number;
+  readonly failed: number;
+  readonly fraction: number;
+  readonly etaMs?: number;
+}
+
+export interface QueueSnapshot {
+  readonly items: readonly QueueItem[];
+  /** The queue is working through its items. */
+  readonly running: boolean;
+  /** It will stop after the current item. */
+  readonly pausing: boolean;
+  readonly overall: OverallProgress;
+}
+
+export interface EngineStatus {
+  readonly state: 'idle' | 'loading' | 'ready' | 'error';
+  readonly model?: string;
+  readonly provider?: string;
+  /** Why this provider, e.g. "cuda: CUDA not installed; using cpu". */
+  readonly reason?: string;
+  readonly error?: string;
+}
+
+export interface ModelInfo {
+  readonly name: string;
+  readonly displayName?: string;
+  readonly description?: string;
+  readonly error?: string;
+}
+
+export interface AppSnapshot {
+  readonly settings: Settings;
+  readonly queue: QueueSnapshot;
+  readonly engine: EngineStatus;
+  readonly models: readonly ModelInfo[];
+}
+
+export interface AddPathsRequest {
+  readonly paths: readonly string[];
+  readonly recursive: boolean;
+}
+
+export interface AddResult {
+  readonly added: number;
+  /** Paths not added and why (missing, not an image, already queued). */
+  readonly rejected: ReadonlyArray<{ readonly path: string; readonly reason: string }>;
+}
+
+/** A rectangle of target pixels. */
+export interface Region {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PreviewRequest {
+  readonly id: string;
+  readonly region: Region;
+}
+
+export interface PreviewResult {
+  readonly image: ImageRef;
+  /** The region actually decoded (clipped to the target). */
+  readonly region: Region;
+  readonly target: PixelSize;
+  readonly usedModel: boolean;
+  readonly ms: number;
+}
+
+export interface ItemRequest {
+  readonly id: string;
+}
+
+export interface OverrideRequest {
+  readonly id: string;
+  readonly override: ItemOverride | null;
+}
+
+export type AppEvent =
+  | { readonly kind: 'queue'; readonly queue: QueueSnapshot }
+  | {
+      readonly kind: 'progress';
+      readonly id: string;
+      readonly progress: number;
+      readonly etaMs?: number;
+      readonly overall: OverallProgress;
+    }
+  | { readonly kind: 'engine'; readonly engine: EngineStatus }
+  | { readonly kind: 'settings'; readonly settings: Settings };
+
+/** Request and result of every invoke channel. */
+export interface InvokeMap {
+  [Channel.Snapshot]: { request: undefined; result: AppSnapshot };
+  [Channel.AddPaths]: { request: AddPathsRequest; result: AddResult };
+  [Channel.Start]: { request: undefined; result: QueueSnapshot };
+  [Channel.Pause]: { request: undefined; result: QueueSnapshot };
+  [Channel.Cancel]: { request: ItemRequest; result: QueueSnapshot };
+  [Channel.CancelAll]: { request: undefined; result: QueueSnapshot };
+  [Channel.RetryFailed]: { request: undefined; result: QueueSnapshot };
+  [Channel.Remove]: { request: ItemRequest; result: QueueSnapshot };
+  [Channel.ClearFinished]: { request: undefined; result: QueueSnapshot };
+  [Channel.SetOverride]: { request: OverrideRequest; result: QueueSnapshot };
+  [Channel.UpdateSettings]: { request: SettingsPatch; result: Settings };
+  [Channel.Preview]: { request: PreviewRequest; result: PreviewResult };
+  [Channel.OpenFiles]: { request: undefined; result: AddResult };
+  [Channel.OpenFolder]: { request: undefined; result: AddResult };
+  [Channel.ChooseOutputFolder]: { request: undefined; result: Settings };
+  [Channel.ShowInFolder]: { request: ItemRequest; result: undefined };
+}
+
+export type RequestOf<C extends keyof InvokeMap> = InvokeMap[C]['request'];
+export type ResultOf<C extends keyof InvokeMap> = InvokeMap[C]['result'];
+
+/** A failure crossing a transport: plain words for the user. */
+export interface ErrorReply {
+  readonly error: string;
+}
