@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { planTiles, receptiveRadius, sizeTiles } from '../../../../electron/core/infer/tile-planner.js';
+import { EDSR_BASELINE_LIIF } from '../../../../electron/core/model/architecture.js';
+
+describe('tile planner', () => {
+  it('EDSR-baseline sees 35 LR pixels: 34 stacked 3x3 convs plus the 3x3 unfold', () => {
+    expect(receptiveRadius(EDSR_BASELINE_LIIF)).toBe(35);
+  });
+
+  it('covers every output pixel of the window exactly once', () => {
+    const window = { x: 7, y: 3, width: 250, height: 190 };
+    const tiles = planTiles(EDSR_BASELINE_LIIF, { width: 100, height: 80 }, { width: 300, height: 240 }, window, 64);
+    const hits = new Uint8Array(300 * 240);
+    for (const t of tiles)
+      for (let y = t.output.y; y < t.output.y + t.output.height; y++)
+        for (let x = t.output.x; x < t.output.x + t.output.width; x++) hits[y * 300 + x]++;
+    for (let y = 0; y < 240; y++)
+      for (let x = 0; x < 300; x++) {
+        const inside = x >= 7 && x < 257 && y >= 3 && y < 193;
+        expect(hits[y * 300 + x]).toBe(inside ? 1 : 0);
+      }
+  });
+
+  it('gives each tile a crop reaching at least the receptive radius past the codes it decodes', () => {
+    const lr = { width: 400, height: 300 };
+    const tiles = planTiles(EDSR_BASELINE_LIIF, lr, { width: 1200, height: 900 }, { x: 0, y: 0, width: 1200, height: 900 }, 240);
+    const inner = tiles.find((t) => t.output.x === 480 && t.output.y === 480)!;
+    // Output columns 480..719 at x3 read LR codes 159..240 (+-1 for the ensemble shift).
+    expect(inner.crop.x).toBeLessThanOrEqual(159 - 35);
+    expect(inner.crop.x + inner.crop.width).toBeGreaterThanOrEqual(240 + 35 + 1);
+    // Crops never leave the image.
+    for (const t of tiles) {
+      expect(t.crop.x).toBeGreaterThanOrEqual(0);
+      expect(t.crop.x + t.crop.width).toBeLessThanOrEqual(lr.width);
+    }
+  });
+
+  it('sizes tiles and chunks from the memory budget, not the image', () => {
+    const small = sizeTiles(EDSR_BASELINE_LIIF, 512, 4);
+    const large = sizeTiles(EDSR_BASELINE_LIIF, 4096, 4);
+    expect(large.tileSide).toBeGreaterThan(small.tileSide);
+    expect(large.chunkQueries).toBeGreaterThanOrEqual(small.chunkQueries);
+    expect(sizeTiles(EDSR_BASELINE_LIIF, 512, 4, 100).tileSide).toBe(100);
+  });
+});

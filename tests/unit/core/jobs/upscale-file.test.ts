@@ -1,0 +1,77 @@
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
+import { collectInputs } from '../../../../electron/core/jobs/collect-inputs.js';
+import { upscaleFile } from '../../../../electron/core/jobs/upscale-file.js';
+import { randomWeights } from '../../../../electron/core/model/random-weights.js';
+import { TINY_ARCH } from '../../../helpers/tiny-model.js';
+
+describe('upscaleFile', () => {
+  let engine: LiifEngine;
+  let dir: string;
+  let photo: string;
+  beforeAll(async () => {
+    engine = await LiifEngine.open(buildModelFiles('tiny', TINY_ARCH, randomWeights(TINY_ARCH, 4)), 'cpu');
+    dir = await mkdtemp(join(tmpdir(), 'liif-job-'));
+    photo = join(dir, 'photo.png');
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#4060a0' } }).png().toFile(photo);
+  });
+  afterAll(() => engine.release());
+
+  it('writes to an "upscaled" folder beside the source by default', async () => {
+    const r = await upscaleFile(engine, { input: photo, size: { kind: 'scale', scale: 1.5 }, output: {} });
+    expect(r).toMatchObject({ status: 'done', width: 96, height: 72, output: join(dir, 'upscaled', 'photo_96x72.png') });
+  });
+
+  it('cancelling mid-image leaves no file behind, final or temporary', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-cancel-'));
+    const controller = new AbortController();
+    const r = await upscaleFile(
+      engine,
+      { input: photo, size: { kind: 'scale', scale: 3 }, output: { dir: out }, tileSide: 32 },
+      {
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.tilesDone === 3) controller.abort();
+        },
+      },
+    );
+    expect(r.status).toBe('cancelled');
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('turns each bad input into a failed result that names the file', async () => {
+    const empty = join(dir, 'empty.jpg');
+    await writeFile(empty, '');
+    const big = join(dir, 'big.png');
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } }).png().toFile(big);
+    const cases = [
+      [empty, {}, /empty\.jpg: the file is empty/],
+      [big, { maxInputPixels: 10_000 }, /big\.png: the image is too large/],
+      [photo, { maxOutputPixels: 1000 }, /photo\.png: target 128 x 96 is 0 megapixels, beyond the limit/],
+      [join(dir, 'missing.png'), {}, /missing\.png/],
+    ] as const;
+    for (const [input, limits, message] of cases) {
+      const r = await upscaleFile(engine, { input, size: { kind: 'scale', scale: 2 }, output: { dir }, ...limits });
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatch(message);
+    }
+  });
+
+  it('collects images from folders (optionally recursive), skipping its own output folder', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'liif-collect-'));
+    const sub = join(root, 'sub');
+    await import('node:fs/promises').then((fs) => fs.mkdir(join(root, 'upscaled'), { recursive: true }));
+    await import('node:fs/promises').then((fs) => fs.mkdir(sub));
+    await writeFile(join(root, 'a.jpg'), 'x');
+    await writeFile(join(root, 'notes.txt'), 'x');
+    await writeFile(join(sub, 'b.PNG'), 'x');
+    await writeFile(join(root, 'upscaled', 'a_2x.jpg'), 'x');
+    expect((await collectInputs([root], false)).files).toEqual([join(root, 'a.jpg')]);
+    expect((await collectInputs([root], true)).files).toEqual([join(root, 'a.jpg'), join(sub, 'b.PNG')]);
+    expect((await collectInputs([join(root, 'nope')], true)).missing[0].error).toBe('no such file or folder');
+  });
+});
