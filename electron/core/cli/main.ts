@@ -1,6 +1,8 @@
 import { ModelError } from '../model/model-errors.js';
+import { EVAL_HELP, evalCommand } from './eval-command.js';
 import { modelsCommand } from './models-command.js';
 import { UsageError } from './size-args.js';
+import { trainCommand } from './train-command.js';
 import { UPSCALE_HELP, upscaleCommand } from './upscale-command.js';
 
 const HELP = `liif: upscale photos to any size with LIIF
@@ -8,6 +10,8 @@ const HELP = `liif: upscale photos to any size with LIIF
 Commands:
   liif upscale <files or folders...> [options]   upscale images (liif upscale --help)
   liif models [--json]                           list installed models
+  liif train --data DIR (--steps N | --minutes M)  train a model (liif train --help)
+  liif eval [options]                            score a model vs bicubic (liif eval --help)
 
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.
 `;
@@ -29,6 +33,10 @@ export async function runCli(
         return await upscaleCommand(rest, io);
       case 'models':
         return await modelsCommand(rest, io);
+      case 'train':
+        return await trainCommand(rest, io);
+      case 'eval':
+        return await evalCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -43,7 +51,9 @@ export async function runCli(
       error instanceof UsageError ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
     if (usage) {
-      io.stderr.write(`liif: ${(error as Error).message}\n\n${command === 'upscale' ? UPSCALE_HELP : HELP}`);
+      io.stderr.write(
+        `liif: ${(error as Error).message}\n\n${command === 'upscale' ? UPSCALE_HELP : command === 'eval' ? EVAL_HELP : HELP}`,
+      );
       return 2;
     }
     if (error instanceof ModelError) {

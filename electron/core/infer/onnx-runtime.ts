@@ -95,16 +95,28 @@ export function providerAvailability(
   }
 }
 
-function sessionOptions(provider: ProviderName): ort.InferenceSession.SessionOptions {
+export interface SessionTuning {
+  /**
+   * Keep ORT's CPU memory arena. Off for inference: tiles and chunks vary in size, and an arena
+   * keeps the largest block of every shape it has seen, so memory would creep up with the image.
+   * On for training, where every step has the same shapes and reuse is faster.
+   */
+  readonly arena?: boolean;
+}
+
+function sessionOptions(provider: ProviderName, tuning: SessionTuning = {}): ort.InferenceSession.SessionOptions {
+  const arena = tuning.arena ?? false;
   return {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    enableCpuMemArena: arena,
+    enableMemPattern: arena,
     // Errors only: ORT's warning about shape ops on the CPU is expected (see below).
     logSeverityLevel: 3,
     // ORT deliberately keeps tiny shape computations (Shape -> Gather -> Range on a few int64
     // scalars) on the CPU for every GPU provider, so CPU fallback cannot be disabled outright.
     // Whether the heavy ops land on the GPU is checked by the placement test
-    // (tests/unit/core/infer/provider-placement.test.ts); a provider that cannot run the model at
+    // (tests/unit/core/infer/webgpu-liif.test.ts); a provider that cannot run the model at
     // all fails session creation here and is passed over.
   };
 }
@@ -138,8 +150,12 @@ export class ModelSession {
 }
 
 /** Opens a model on one provider, without fallback. Throws with ORT's reason if it cannot. */
-export async function openSession(model: string | Uint8Array, provider: ProviderName): Promise<ModelSession> {
-  const options = sessionOptions(provider);
+export async function openSession(
+  model: string | Uint8Array,
+  provider: ProviderName,
+  tuning?: SessionTuning,
+): Promise<ModelSession> {
+  const options = sessionOptions(provider, tuning);
   const session =
     typeof model === 'string'
       ? await ort.InferenceSession.create(model, options)
@@ -160,6 +176,7 @@ function firstLine(error: unknown): string {
 export async function openSessions(
   models: readonly (string | Uint8Array)[],
   choice: ProviderChoice,
+  tuning?: SessionTuning,
 ): Promise<{ sessions: ModelSession[]; decision: ProviderDecision }> {
   const order: ProviderName[] = choice === 'auto' ? [...AUTO_ORDER] : [choice, 'cpu'];
   const attempts: ProviderAttempt[] = [];
@@ -171,7 +188,7 @@ export async function openSessions(
     }
     const opened: ModelSession[] = [];
     try {
-      for (const model of models) opened.push(await openSession(model, provider));
+      for (const model of models) opened.push(await openSession(model, provider, tuning));
       attempts.push({ provider, ok: true, reason: '' });
       const passedOver = attempts.filter((a) => !a.ok);
       const reason =

@@ -1,0 +1,170 @@
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROVIDER_CHOICES, type ProviderChoice } from '../infer/onnx-runtime.js';
+import { collectInputs } from '../jobs/collect-inputs.js';
+import { EDSR_BASELINE_LIIF } from '../model/architecture.js';
+import { exportModelDir } from '../model/export-model.js';
+import { loadModelDir } from '../model/model-dir.js';
+import { defaultModelRoots, resolveModel } from '../model/model-registry.js';
+import { randomWeights } from '../model/random-weights.js';
+import { splitHoldout } from '../train/data/holdout.js';
+import { type TrainConfig, type TrainEvent, train } from '../train/trainer.js';
+import { UsageError } from './size-args.js';
+
+export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
+
+  --data DIR          folder of training photos (any sizes and formats; subfolders included)
+  --out DIR           model folder to write (default: ./models/<folder name>-liif)
+  --from MODEL        start from this model's weights (name or folder; default: random init)
+  --steps N | --minutes M   budget (total steps, counting steps before a resume; or minutes of this run)
+  --batch B           batch size (default 16)
+  --lr LR             Adam learning rate (default 1e-4)
+  --schedule S        step (halve every --decay-every steps) | cosine | constant (default step)
+  --decay-every K     steps between halvings for the step schedule (default 200000)
+  --mode M            full | decoder-only (default full)
+  --holdout F         fraction of images held out for validation (default 0.1)
+  --validate-every K  validate and checkpoint every K steps (default 200)
+  --resume            continue from <out>/checkpoint.safetensors
+  --provider P        auto | cpu | webgpu | cuda | dml | coreml (default cpu)
+  --seed S            random seed (default 0)
+  --json              one JSON summary object as the last line of stdout
+Ctrl-C saves a checkpoint and exits; run again with --resume to continue.
+`;
+
+function num(value: string | undefined, flag: string, fallback: number, integer = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new UsageError(`${flag} needs a positive ${integer ? 'whole ' : ''}number (got "${value}")`);
+  return n;
+}
+
+export async function trainCommand(
+  argv: string[],
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      from: { type: 'string' },
+      steps: { type: 'string' },
+      minutes: { type: 'string' },
+      batch: { type: 'string' },
+      lr: { type: 'string' },
+      schedule: { type: 'string' },
+      'decay-every': { type: 'string' },
+      mode: { type: 'string' },
+      holdout: { type: 'string' },
+      'validate-every': { type: 'string' },
+      'lr-size': { type: 'string' },
+      resume: { type: 'boolean' },
+      provider: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  if (!values.data) throw new UsageError('--data DIR is required');
+  if (values.steps === undefined && values.minutes === undefined) throw new UsageError('give --steps N or --minutes M');
+  const provider = (values.provider ?? 'cpu') as ProviderChoice;
+  if (!PROVIDER_CHOICES.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}`);
+  const mode = values.mode ?? 'full';
+  if (mode !== 'full' && mode !== 'decoder-only') throw new UsageError('--mode is full or decoder-only');
+  const scheduleKind = values.schedule ?? 'step';
+  const baseLr = num(values.lr, '--lr', 1e-4);
+  const steps = values.steps === undefined ? undefined : num(values.steps, '--steps', 0, true);
+  const schedule =
+    scheduleKind === 'step'
+      ? { kind: 'step' as const, base: baseLr, every: num(values['decay-every'], '--decay-every', 200_000, true), gamma: 0.5 }
+      : scheduleKind === 'cosine'
+        ? { kind: 'cosine' as const, base: baseLr, total: steps ?? 100_000, min: baseLr / 100 }
+        : scheduleKind === 'constant'
+          ? { kind: 'constant' as const, base: baseLr }
+          : undefined;
+  if (!schedule) throw new UsageError('--schedule is step, cosine or constant');
+
+  const dataDir = resolve(values.data);
+  const out = resolve(values.out ?? join('models', `${basename(dataDir)}-liif`));
+  const { files } = await collectInputs([dataDir], true);
+  if (files.length === 0) throw new UsageError(`no images found in ${dataDir}`);
+  const seed = num(values.seed, '--seed', 0, false);
+  const split = splitHoldout(files, num(values.holdout, '--holdout', 0.1), seed);
+  const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
+  const from = fromDir ? await loadModelDir(fromDir) : undefined;
+  const architecture = from?.architecture ?? EDSR_BASELINE_LIIF;
+  const config: TrainConfig = {
+    architecture,
+    trainFiles: split.train,
+    validationFiles: split.holdout,
+    checkpointPath: join(out, 'checkpoint.safetensors'),
+    seed,
+    batchSize: num(values.batch, '--batch', 16, true),
+    lrSize: num(values['lr-size'], '--lr-size', 48, true),
+    queries: num(values['lr-size'], '--lr-size', 48, true) ** 2,
+    schedule,
+    mode,
+    provider,
+    validateEvery: num(values['validate-every'], '--validate-every', 200, true),
+    checkpointEvery: 50,
+  };
+  const json = values.json === true;
+  const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
+  log(`training on ${split.train.length} images, validating on ${split.holdout.length}; checkpoint ${config.checkpointPath}`);
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    log('\nstopping: saving a checkpoint (Ctrl-C again to quit at once)');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  let lastPrinted = 0;
+  const onEvent = (e: TrainEvent) => {
+    if (e.kind === 'data' && (e.report.tooSmall.length || e.report.failed.length))
+      log(`skipped ${e.report.tooSmall.length} too-small and ${e.report.failed.length} unreadable images`);
+    if (e.kind === 'step' && (performance.now() - lastPrinted > 5000 || e.step === e.totalSteps)) {
+      lastPrinted = performance.now();
+      const eta = e.etaMs === undefined ? '' : ` ETA ${Math.round(e.etaMs / 60000)} min`;
+      log(`step ${e.step}${e.totalSteps ? `/${e.totalSteps}` : ''} loss ${e.loss.toFixed(4)} ${e.stepsPerSecond.toFixed(2)} steps/s${eta}`);
+    }
+    if (e.kind === 'validation')
+      log(`step ${e.step}: held-out PSNR ${e.psnr.toFixed(2)} dB (bicubic ${e.bicubicPsnr.toFixed(2)} dB)`);
+  };
+  try {
+    const result = await train(
+      config,
+      values.resume ? { resume: true } : { initial: from?.weights ?? randomWeights(architecture, seed) },
+      { steps, minutes: values.minutes === undefined ? undefined : num(values.minutes, '--minutes', 0) },
+      { signal: controller.signal, onEvent },
+    );
+    if (result.stoppedBy === 'abort') {
+      log(`checkpoint saved at step ${result.step}; continue with --resume`);
+    } else {
+      const last = result.history.validation.at(-1);
+      await exportModelDir(out, architecture, result.weights, {
+        name: basename(out),
+        training: {
+          data: dataDir,
+          steps: result.step,
+          baseModel: from?.manifest.name,
+          wallClockSeconds: Math.round(result.wallClockSeconds),
+          mode,
+          batch: config.batchSize,
+          seed,
+        },
+        scores: last ? { heldOutPsnr: last.psnr, heldOutBicubicPsnr: last.bicubicPsnr, step: last.step } : undefined,
+      });
+      log(`model written to ${out}`);
+    }
+    if (json) io.stdout.write(`${JSON.stringify({ out, step: result.step, stoppedBy: result.stoppedBy, history: result.history })}\n`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

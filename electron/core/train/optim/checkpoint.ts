@@ -1,0 +1,69 @@
+/**
+ * A training checkpoint is one safetensors file: the weights under their own names, Adam's moments
+ * under `adam.m/<name>` and `adam.v/<name>`, and everything else (step, schedule, data cursor, RNG
+ * state, the run's configuration and loss history) as JSON in the metadata. Written atomically, so
+ * a crash or Ctrl-C mid-write leaves the previous checkpoint intact.
+ */
+import type { LiifArchitecture, Weights } from '../../model/architecture.js';
+import { ModelError } from '../../model/model-errors.js';
+import { readSafetensorsFile, type TensorEntry, writeSafetensorsFile } from '../../model/safetensors.js';
+import type { AdamState } from './adam.js';
+
+export const CHECKPOINT_FORMAT = 'liif-checkpoint/1';
+
+/** JSON-serialisable run state saved beside the tensors. */
+export interface CheckpointInfo {
+  readonly architecture: LiifArchitecture;
+  /** Names of the parameters being trained (all, or the decoder's in fast mode). */
+  readonly trainable: readonly string[];
+  readonly step: number;
+  /** Opaque state of the data pipeline (RNG and cursor) so resuming draws the same batches. */
+  readonly data: unknown;
+  /** The run's settings, so `--resume` can continue without repeating them. */
+  readonly config: Record<string, unknown>;
+  /** Loss / validation history for the curves and the model card. */
+  readonly history: unknown;
+  readonly wallClockSeconds: number;
+}
+
+export interface Checkpoint {
+  readonly info: CheckpointInfo;
+  readonly weights: Weights;
+  readonly adam: AdamState;
+}
+
+function entry(shapeOf: (name: string) => number[], name: string, data: Float32Array): TensorEntry {
+  return { shape: shapeOf(name), data };
+}
+
+export async function saveCheckpoint(
+  path: string,
+  checkpoint: Checkpoint,
+  shapeOf: (name: string) => number[],
+): Promise<void> {
+  const tensors = new Map<string, TensorEntry>();
+  for (const [name, data] of checkpoint.weights) tensors.set(name, entry(shapeOf, name, data));
+  for (const [name, data] of checkpoint.adam.m) tensors.set(`adam.m/${name}`, entry(shapeOf, name, data));
+  for (const [name, data] of checkpoint.adam.v) tensors.set(`adam.v/${name}`, entry(shapeOf, name, data));
+  const info = { ...checkpoint.info, step: checkpoint.adam.step };
+  await writeSafetensorsFile(path, tensors, { format: CHECKPOINT_FORMAT, info: JSON.stringify(info) });
+}
+
+export async function loadCheckpoint(path: string): Promise<Checkpoint> {
+  const { tensors, metadata } = await readSafetensorsFile(path);
+  if (metadata.format !== CHECKPOINT_FORMAT || !metadata.info)
+    throw new ModelError('incompatible', path, 'not a LIIF training checkpoint');
+  const info = JSON.parse(metadata.info) as CheckpointInfo;
+  const weights: Weights = new Map();
+  const m = new Map<string, Float32Array>();
+  const v = new Map<string, Float32Array>();
+  for (const [name, t] of tensors) {
+    if (name.startsWith('adam.m/')) m.set(name.slice(7), t.data);
+    else if (name.startsWith('adam.v/')) v.set(name.slice(7), t.data);
+    else weights.set(name, t.data);
+  }
+  for (const name of info.trainable)
+    if (!m.has(name) || !v.has(name))
+      throw new ModelError('corrupt', path, `checkpoint lacks optimiser state for ${name}`);
+  return { info, weights, adam: { step: info.step, m, v } };
+}

@@ -1,0 +1,20 @@
+/** Learning-rate schedules: the paper's step decay (halve every K steps) and cosine annealing. */
+
+export type LrSchedule =
+  | { readonly kind: 'step'; readonly base: number; readonly every: number; readonly gamma: number }
+  | { readonly kind: 'cosine'; readonly base: number; readonly total: number; readonly min: number }
+  | { readonly kind: 'constant'; readonly base: number };
+
+/** Learning rate for the update numbered `step` (0-based). */
+export function learningRate(schedule: LrSchedule, step: number): number {
+  switch (schedule.kind) {
+    case 'constant':
+      return schedule.base;
+    case 'step':
+      return schedule.base * schedule.gamma ** Math.floor(step / schedule.every);
+    case 'cosine': {
+      const t = Math.min(1, step / Math.max(1, schedule.total));
+      return schedule.min + 0.5 * (schedule.base - schedule.min) * (1 + Math.cos(Math.PI * t));
+    }
+  }
+}

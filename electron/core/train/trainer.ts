@@ -1,0 +1,196 @@
+/**
+ * The training loop: batches from the data pipeline, forward + backward on ONNX Runtime, Adam in
+ * JavaScript, held-out validation every K steps, atomic checkpoints. Deterministic given the seed on
+ * the CPU provider, and resumable bit for bit (the checkpoint holds weights, moments, step, the
+ * data cursor and the history).
+ */
+import type { ProviderChoice } from '../infer/onnx-runtime.js';
+import { allParams, type LiifArchitecture, type Weights } from '../model/architecture.js';
+import type { DataReport, SamplerState } from './data/sampler.js';
+import { createSampler } from './data/sampler.js';
+import { adamStep, createAdamState } from './optim/adam.js';
+import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './optim/checkpoint.js';
+import { learningRate, type LrSchedule } from './optim/lr-schedule.js';
+import { TrainStep } from './train-step.js';
+import type { TrainingMode } from './training-graph.js';
+import { loadValidationSet, type ValidationScore, validate } from './validation.js';
+
+export interface TrainConfig {
+  readonly architecture: LiifArchitecture;
+  readonly trainFiles: readonly string[];
+  readonly validationFiles: readonly string[];
+  readonly checkpointPath: string;
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly lrSize: number;
+  readonly queries: number;
+  readonly schedule: LrSchedule;
+  readonly mode: TrainingMode;
+  readonly provider: ProviderChoice;
+  /** Validate (and checkpoint) every this many steps; 0 = only at the end. */
+  readonly validateEvery: number;
+  /** Save a checkpoint every this many steps (besides validation points and the end). */
+  readonly checkpointEvery: number;
+}
+
+export interface TrainBudget {
+  /** Stop after this many total steps (counting steps done before a resume). */
+  readonly steps?: number;
+  /** Stop after this many minutes of this run. */
+  readonly minutes?: number;
+}
+
+export interface HistoryPoint {
+  readonly step: number;
+  readonly loss: number;
+}
+
+export interface ValidationPoint extends ValidationScore {
+  readonly step: number;
+}
+
+export interface TrainHistory {
+  /** Mean loss over each logging window. */
+  readonly loss: HistoryPoint[];
+  readonly validation: ValidationPoint[];
+}
+
+export type TrainEvent =
+  | { readonly kind: 'data'; readonly report: DataReport }
+  | {
+      readonly kind: 'step';
+      readonly step: number;
+      readonly totalSteps: number | undefined;
+      readonly loss: number;
+      readonly lr: number;
+      readonly stepsPerSecond: number;
+      readonly etaMs: number | undefined;
+      readonly timing: { readonly dataMs: number; readonly computeMs: number; readonly optimMs: number };
+    }
+  | ({ readonly kind: 'validation' } & ValidationPoint)
+  | { readonly kind: 'checkpoint'; readonly step: number; readonly path: string };
+
+export interface TrainResult {
+  readonly weights: Weights;
+  readonly step: number;
+  readonly history: TrainHistory;
+  readonly stoppedBy: 'budget' | 'abort';
+  readonly wallClockSeconds: number;
+}
+
+/** Starts from `initial` weights, or resumes `config.checkpointPath` when `resume` is set. */
+export async function train(
+  config: TrainConfig,
+  start: { initial: Weights } | { resume: true },
+  budget: TrainBudget,
+  options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void } = {},
+): Promise<TrainResult> {
+  const emit = options.onEvent ?? (() => {});
+  const resumed: Checkpoint | undefined = 'resume' in start ? await loadCheckpoint(config.checkpointPath) : undefined;
+  const weights: Weights = resumed?.weights ?? new Map([...(start as { initial: Weights }).initial].map(([k, v]) => [k, v.slice()]));
+  const step0 = await TrainStep.open(config.architecture, weights, config.mode, config.provider);
+  const adam = resumed?.adam ?? createAdamState(weights, step0.trainable);
+  const history: TrainHistory = (resumed?.info.history as TrainHistory | undefined) ?? { loss: [], validation: [] };
+  const priorSeconds = resumed?.info.wallClockSeconds ?? 0;
+
+  const sampler = await createSampler({
+    files: config.trainFiles,
+    seed: config.seed,
+    batchSize: config.batchSize,
+    lrSize: config.lrSize,
+    samplesPerPatch: config.queries,
+  });
+  if (resumed) sampler.restore(resumed.info.data as SamplerState);
+  emit({ kind: 'data', report: sampler.report() });
+  const validationSet = await loadValidationSet(config.validationFiles);
+  const shapes = new Map(allParams(config.architecture).map((p) => [p.name, [...p.shape]]));
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  let dataState: SamplerState = resumed ? (resumed.info.data as SamplerState) : sampler.state();
+  let window: number[] = [];
+
+  const checkpoint = async () => {
+    await saveCheckpoint(
+      config.checkpointPath,
+      {
+        weights,
+        adam,
+        info: {
+          architecture: config.architecture,
+          trainable: step0.trainable,
+          step: adam.step,
+          data: dataState,
+          config: { ...config, trainFiles: config.trainFiles.length, validationFiles: config.validationFiles },
+          history,
+          wallClockSeconds: priorSeconds + elapsed(),
+        },
+      },
+      (name) => shapes.get(name)!,
+    );
+    emit({ kind: 'checkpoint', step: adam.step, path: config.checkpointPath });
+  };
+  const runValidation = async () => {
+    if (validationSet.images.length === 0) return;
+    const score = await validate(config.architecture, weights, validationSet, config.provider);
+    const point = { step: adam.step, ...score };
+    history.validation.push(point);
+    emit({ kind: 'validation', ...point });
+  };
+
+  let stoppedBy: TrainResult['stoppedBy'] = 'budget';
+  try {
+    if (!resumed && config.validateEvery > 0) await runValidation();
+    const firstStep = adam.step;
+    const deadline = budget.minutes === undefined ? Number.POSITIVE_INFINITY : budget.minutes * 60;
+    while ((budget.steps === undefined || adam.step < budget.steps) && elapsed() < deadline) {
+      if (options.signal?.aborted) {
+        stoppedBy = 'abort';
+        break;
+      }
+      const t0 = performance.now();
+      const batch = await sampler.next();
+      const t1 = performance.now();
+      const { loss, grads } = await step0.run(batch, weights);
+      if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${adam.step + 1} (loss ${loss})`);
+      const t2 = performance.now();
+      const lr = learningRate(config.schedule, adam.step);
+      adamStep(weights, grads, adam, lr);
+      dataState = batch.state;
+      const t3 = performance.now();
+      window.push(loss);
+      const done = adam.step - firstStep;
+      const perStep = elapsed() / done;
+      const totalSteps = budget.steps;
+      const remainingBySteps = totalSteps === undefined ? Number.POSITIVE_INFINITY : (totalSteps - adam.step) * perStep;
+      const remaining = Math.min(remainingBySteps, deadline - elapsed());
+      emit({
+        kind: 'step',
+        step: adam.step,
+        totalSteps,
+        loss,
+        lr,
+        stepsPerSecond: 1 / perStep,
+        etaMs: Number.isFinite(remaining) ? remaining * 1000 : undefined,
+        timing: { dataMs: t1 - t0, computeMs: t2 - t1, optimMs: t3 - t2 },
+      });
+      if (window.length >= 10) {
+        history.loss.push({ step: adam.step, loss: window.reduce((a, b) => a + b, 0) / window.length });
+        window = [];
+      }
+      if (config.validateEvery > 0 && adam.step % config.validateEvery === 0) {
+        await runValidation();
+        await checkpoint();
+      } else if (config.checkpointEvery > 0 && adam.step % config.checkpointEvery === 0) {
+        await checkpoint();
+      }
+    }
+    if (window.length > 0) history.loss.push({ step: adam.step, loss: window.reduce((a, b) => a + b, 0) / window.length });
+    if (stoppedBy === 'budget' && history.validation.at(-1)?.step !== adam.step && config.validateEvery > 0)
+      await runValidation();
+    await checkpoint();
+  } finally {
+    sampler.close();
+    await step0.release();
+  }
+  return { weights, step: adam.step, history, stoppedBy, wallClockSeconds: priorSeconds + elapsed() };
+}
