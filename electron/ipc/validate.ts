@@ -38,7 +38,8 @@ export const LIMITS = {
 type Obj = Record<string, unknown>;
 
 function record(v: unknown, what: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new PayloadError(`${what} must be an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new PayloadError(`${what} must be an object`);
   return v as Obj;
 }
 

@@ -6,6 +6,7 @@ import type { LiifEngine } from '../infer/liif-engine.js';
 import { PROVIDER_CHOICES, type ProviderChoice } from '../infer/onnx-runtime.js';
 import { openModel } from '../infer/open-model.js';
 import { ModelError } from '../model/model-errors.js';
+import { positiveInt, providerArg } from './arg-parsers.js';
 import { UsageError } from './size-args.js';
 
 export const EVAL_HELP = `Usage: liif eval [options]
@@ -42,14 +43,6 @@ function scalesArg(value: string | undefined): number[] {
   if (scales.length === 0 || scales.some((s) => !Number.isFinite(s) || s < 1))
     throw new UsageError(`--scales needs numbers >= 1, e.g. 2,3,4 (got "${value}")`);
   return scales;
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${flag} needs a whole number >= 1 (got "${value}")`);
-  return n;
 }
 
 const fmt = (v: number | undefined, digits: number) =>
@@ -116,9 +109,7 @@ export async function evalCommand(
   const scales = scalesArg(values.scales);
   const limit = positiveInt(values.limit, '--limit');
   const tileSide = positiveInt(values.tile, '--tile');
-  const provider = (values.provider ?? 'auto') as ProviderChoice;
-  if (!PROVIDER_CHOICES.includes(provider))
-    throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}`);
+  const provider = providerArg(values.provider, 'auto');
   if (values.model && values['bicubic-only'])
     throw new UsageError('--model and --bicubic-only exclude each other');
   const data = values.data ?? DEFAULT_DATA;

@@ -1,6 +1,5 @@
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROVIDER_CHOICES, type ProviderChoice } from '../infer/onnx-runtime.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
 import { EDSR_BASELINE_LIIF } from '../model/architecture.js';
 import { exportModelDir } from '../model/export-model.js';
@@ -9,6 +8,7 @@ import { defaultModelRoots, resolveModel } from '../model/model-registry.js';
 import { randomWeights } from '../model/random-weights.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, train } from '../train/trainer.js';
+import { intInRange, oneOf, positiveInt, positiveNumber, providerArg } from './arg-parsers.js';
 import { UsageError } from './size-args.js';
 
 export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
@@ -30,14 +30,6 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --json              one JSON summary object as the last line of stdout
 Ctrl-C saves a checkpoint and exits; run again with --resume to continue.
 `;
-
-function num(value: string | undefined, flag: string, fallback: number, integer = false): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
-    throw new UsageError(`${flag} needs a positive ${integer ? 'whole ' : ''}number (got "${value}")`);
-  return n;
-}
 
 export async function trainCommand(
   argv: string[],
@@ -71,17 +63,21 @@ export async function trainCommand(
     return 0;
   }
   if (!values.data) throw new UsageError('--data DIR is required');
-  if (values.steps === undefined && values.minutes === undefined) throw new UsageError('give --steps N or --minutes M');
-  const provider = (values.provider ?? 'cpu') as ProviderChoice;
-  if (!PROVIDER_CHOICES.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}`);
-  const mode = values.mode ?? 'full';
-  if (mode !== 'full' && mode !== 'decoder-only') throw new UsageError('--mode is full or decoder-only');
+  if (values.steps === undefined && values.minutes === undefined)
+    throw new UsageError('give --steps N or --minutes M');
+  const provider = providerArg(values.provider, 'cpu');
+  const mode = oneOf(values.mode, ['full', 'decoder-only'] as const, '--mode') ?? 'full';
   const scheduleKind = values.schedule ?? 'step';
-  const baseLr = num(values.lr, '--lr', 1e-4);
-  const steps = values.steps === undefined ? undefined : num(values.steps, '--steps', 0, true);
+  const baseLr = positiveNumber(values.lr, '--lr') ?? 1e-4;
+  const steps = positiveInt(values.steps, '--steps');
   const schedule =
     scheduleKind === 'step'
-      ? { kind: 'step' as const, base: baseLr, every: num(values['decay-every'], '--decay-every', 200_000, true), gamma: 0.5 }
+      ? {
+          kind: 'step' as const,
+          base: baseLr,
+          every: positiveInt(values['decay-every'], '--decay-every') ?? 200_000,
+          gamma: 0.5,
+        }
       : scheduleKind === 'cosine'
         ? { kind: 'cosine' as const, base: baseLr, total: steps ?? 100_000, min: baseLr / 100 }
         : scheduleKind === 'constant'
@@ -93,8 +89,8 @@ export async function trainCommand(
   const out = resolve(values.out ?? join('models', `${basename(dataDir)}-liif`));
   const { files } = await collectInputs([dataDir], true);
   if (files.length === 0) throw new UsageError(`no images found in ${dataDir}`);
-  const seed = num(values.seed, '--seed', 0, false);
-  const split = splitHoldout(files, num(values.holdout, '--holdout', 0.1), seed);
+  const seed = intInRange(values.seed, '--seed', 0, 2 ** 31) ?? 0;
+  const split = splitHoldout(files, positiveNumber(values.holdout, '--holdout') ?? 0.1, seed);
   const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
   const from = fromDir ? await loadModelDir(fromDir) : undefined;
   const architecture = from?.architecture ?? EDSR_BASELINE_LIIF;
@@ -104,18 +100,20 @@ export async function trainCommand(
     validationFiles: split.holdout,
     checkpointPath: join(out, 'checkpoint.safetensors'),
     seed,
-    batchSize: num(values.batch, '--batch', 16, true),
-    lrSize: num(values['lr-size'], '--lr-size', 48, true),
-    queries: num(values['lr-size'], '--lr-size', 48, true) ** 2,
+    batchSize: positiveInt(values.batch, '--batch') ?? 16,
+    lrSize: positiveInt(values['lr-size'], '--lr-size') ?? 48,
+    queries: (positiveInt(values['lr-size'], '--lr-size') ?? 48) ** 2,
     schedule,
     mode,
     provider,
-    validateEvery: num(values['validate-every'], '--validate-every', 200, true),
+    validateEvery: positiveInt(values['validate-every'], '--validate-every') ?? 200,
     checkpointEvery: 50,
   };
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
-  log(`training on ${split.train.length} images, validating on ${split.holdout.length}; checkpoint ${config.checkpointPath}`);
+  log(
+    `training on ${split.train.length} images, validating on ${split.holdout.length}; checkpoint ${config.checkpointPath}`,
+  );
 
   const controller = new AbortController();
   const onSigint = () => {
@@ -131,7 +129,9 @@ export async function trainCommand(
     if (e.kind === 'step' && (performance.now() - lastPrinted > 5000 || e.step === e.totalSteps)) {
       lastPrinted = performance.now();
       const eta = e.etaMs === undefined ? '' : ` ETA ${Math.round(e.etaMs / 60000)} min`;
-      log(`step ${e.step}${e.totalSteps ? `/${e.totalSteps}` : ''} loss ${e.loss.toFixed(4)} ${e.stepsPerSecond.toFixed(2)} steps/s${eta}`);
+      log(
+        `step ${e.step}${e.totalSteps ? `/${e.totalSteps}` : ''} loss ${e.loss.toFixed(4)} ${e.stepsPerSecond.toFixed(2)} steps/s${eta}`,
+      );
     }
     if (e.kind === 'validation')
       log(`step ${e.step}: held-out PSNR ${e.psnr.toFixed(2)} dB (bicubic ${e.bicubicPsnr.toFixed(2)} dB)`);
@@ -140,7 +140,11 @@ export async function trainCommand(
     const result = await train(
       config,
       values.resume ? { resume: true } : { initial: from?.weights ?? randomWeights(architecture, seed) },
-      { steps, minutes: values.minutes === undefined ? undefined : num(values.minutes, '--minutes', 0) },
+      {
+        steps,
+        minutes:
+          values.minutes === undefined ? undefined : (positiveNumber(values.minutes, '--minutes') ?? 0),
+      },
       { signal: controller.signal, onEvent },
     );
     if (result.stoppedBy === 'abort') {
@@ -158,11 +162,16 @@ export async function trainCommand(
           batch: config.batchSize,
           seed,
         },
-        scores: last ? { heldOutPsnr: last.psnr, heldOutBicubicPsnr: last.bicubicPsnr, step: last.step } : undefined,
+        scores: last
+          ? { heldOutPsnr: last.psnr, heldOutBicubicPsnr: last.bicubicPsnr, step: last.step }
+          : undefined,
       });
       log(`model written to ${out}`);
     }
-    if (json) io.stdout.write(`${JSON.stringify({ out, step: result.step, stoppedBy: result.stoppedBy, history: result.history })}\n`);
+    if (json)
+      io.stdout.write(
+        `${JSON.stringify({ out, step: result.step, stoppedBy: result.stoppedBy, history: result.history })}\n`,
+      );
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

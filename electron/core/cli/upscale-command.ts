@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, type OutputFormat } from '../image/output-name.js';
 import type { ConflictPolicy } from '../image/write-image.js';
-import { PROVIDER_CHOICES, type ProviderChoice } from '../infer/onnx-runtime.js';
 import { openModel } from '../infer/open-model.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
 import { type UpscaleFileResult, upscaleFile } from '../jobs/upscale-file.js';
+import { intInRange, oneOf, providerArg } from './arg-parsers.js';
 import { ProgressBar } from './progress-bar.js';
 import { sizeSpecFromArgs, UsageError } from './size-args.js';
 
@@ -33,25 +33,6 @@ Other:
   -r, --recursive        include subfolders of folder inputs
   --json                 print one JSON summary object as the last line of stdout
 `;
-
-function oneOf<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  flag: string,
-): T | undefined {
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
-  return value as T;
-}
-
-function intInRange(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`${flag} must be a whole number ${min}-${max}`);
-  return n;
-}
 
 export async function upscaleCommand(
   argv: string[],
@@ -97,7 +78,7 @@ export async function upscaleCommand(
     ['rename', 'skip', 'overwrite'],
     '--on-conflict',
   );
-  const provider = oneOf<ProviderChoice>(values.provider, PROVIDER_CHOICES, '--provider') ?? 'auto';
+  const provider = providerArg(values.provider, 'auto');
   const quality = intInRange(values.quality, '--quality', 1, 100);
   const tileSide = intInRange(values.tile, '--tile', 16, 16384);
   const memoryBudgetMB = intInRange(values.memory, '--memory', 64, 1 << 20);

@@ -49,6 +49,22 @@ export async function upscaleTiled(
   const started = performance.now();
   const [f0, f1] = options.fractionRange ?? [0, 1];
   const cell = [2 / virtual.height, 2 / virtual.width];
+  const totalPixels = window.width * window.height;
+  let pixelsDone = 0;
+  // Progress after every chunk, weighted by output pixels (edge tiles are smaller).
+  const report = (tilesDone: number) => {
+    const elapsedMs = performance.now() - started;
+    const share = pixelsDone / totalPixels;
+    options.onProgress?.({
+      kind: 'tiles',
+      stage: options.stage ?? 'colour',
+      tilesDone,
+      tilesTotal: tiles.length,
+      fraction: f0 + (f1 - f0) * share,
+      elapsedMs,
+      etaMs: share > 0 ? (elapsedMs / share) * (1 - share) : undefined,
+    });
+  };
   const colCoords = Float32Array.from({ length: virtual.width }, (_, x) => pixelCentre(x, virtual.width));
 
   for (let t = 0; t < tiles.length; t++) {
@@ -75,18 +91,10 @@ export async function upscaleTiled(
       }
       const rgb = await engine.decode(codes, coord, cells, codeWindow);
       sink({ x: output.x - window.x, y: y - window.y, width: output.width, height: rows }, rgb);
+      pixelsDone += q;
+      const lastChunk = y + rows >= output.y + output.height;
+      report(lastChunk ? t + 1 : t);
     }
-    const elapsedMs = performance.now() - started;
-    const done = t + 1;
-    options.onProgress?.({
-      kind: 'tiles',
-      stage: options.stage ?? 'colour',
-      tilesDone: done,
-      tilesTotal: tiles.length,
-      fraction: f0 + ((f1 - f0) * done) / tiles.length,
-      elapsedMs,
-      etaMs: (elapsedMs / done) * (tiles.length - done),
-    });
   }
   return tiles.length;
 }

@@ -81,6 +81,8 @@ export async function upscaleFile(
       name: basename(input, extname(input)),
       width,
       height,
+      // e.g. "2.37" for {name}@{scale}x; the larger axis scale when the size is non-uniform.
+      scale: String(Number(result.geometry.maxScale.toFixed(2))),
       ext: extensionFor(format),
     });
     const dir = output.dir ?? defaultOutputDir(input);

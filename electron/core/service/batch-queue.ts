@@ -29,7 +29,11 @@ export interface RunOutcome {
 }
 
 export interface QueueHooks {
-  run(entry: QueueEntry, signal: AbortSignal, onProgress: (fraction: number, etaMs?: number) => void): Promise<RunOutcome>;
+  run(
+    entry: QueueEntry,
+    signal: AbortSignal,
+    onProgress: (fraction: number, etaMs?: number) => void,
+  ): Promise<RunOutcome>;
   /** Structure or state changed (add, remove, state transitions). */
   changed(): void;
   /** Only the running item's progress moved. */
@@ -132,7 +136,10 @@ export class BatchQueue {
   overall(now = performance.now()): OverallProgress {
     const counted = this.entries.filter((e) => e.state !== 'cancelled');
     const finished = counted.filter((e) => e.state !== 'queued' && e.state !== 'running');
-    const sum = counted.reduce((s, e) => s + (e.state === 'running' ? e.progress : e.state === 'queued' ? 0 : 1), 0);
+    const sum = counted.reduce(
+      (s, e) => s + (e.state === 'running' ? e.progress : e.state === 'queued' ? 0 : 1),
+      0,
+    );
     const total = counted.length;
     const fraction = total === 0 ? 0 : sum / total;
     return {

@@ -69,6 +69,7 @@ export class InferenceBridge {
         signal?.removeEventListener('abort', onAbort);
         if (killTimer) clearTimeout(killTimer);
         this.pending.delete(id);
+        if (this.pending.size === 0) this.worker?.unref();
       };
       this.pending.set(id, {
         resolve: (value) => {
@@ -82,6 +83,8 @@ export class InferenceBridge {
         onProgress: options.onProgress,
       });
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Pending calls keep the process alive; an idle worker does not.
+      worker.ref();
       this.send({ type: 'call', id, method, job });
     });
   }

@@ -103,7 +103,12 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
       );
     } catch (error) {
       // Only opening the model can throw here; upscaleFile turns its own failures into results.
-      return { input: request.input, status: 'failed', seconds: 0, error: `the model could not be opened: ${errorText(error)}` };
+      return {
+        input: request.input,
+        status: 'failed',
+        seconds: 0,
+        error: `the model could not be opened: ${errorText(error)}`,
+      };
     }
   },
 
@@ -111,13 +116,23 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
     withEngine(config, async (engine) => {
       const image = await decodeCached(job.input, signal);
       const result = await upscalePixels(engine, image, job.size, { region: job.region, signal });
-      await writeImage(result.pixels, {}, job.out, { format: 'png', onConflict: 'overwrite', keepMetadata: false, signal });
+      await writeImage(result.pixels, {}, job.out, {
+        format: 'png',
+        onConflict: 'overwrite',
+        keepMetadata: false,
+        signal,
+      });
       // The region is relative to the target window (which differs from the virtual image for a cover crop).
       const target = outputGeometry(image, job.size).window;
       const { window } = result.geometry;
       return {
         path: job.out,
-        region: { x: window.x - target.x, y: window.y - target.y, width: window.width, height: window.height },
+        region: {
+          x: window.x - target.x,
+          y: window.y - target.y,
+          width: window.width,
+          height: window.height,
+        },
         target: { width: target.width, height: target.height },
         usedModel: result.usedModel,
       };

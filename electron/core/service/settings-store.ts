@@ -40,16 +40,15 @@ export function settingsFromJson(json: unknown): Settings {
   if (typeof json !== 'object' || json === null) return DEFAULT_SETTINGS;
   const o = json as Record<string, unknown>;
   const output = attempt(() => parseOutputPatch(o.output), {});
-  const rest = attempt(
-    () => parseSettingsPatch({ provider: o.provider, model: o.model, recursive: o.recursive }),
-    {},
-  );
+  const field = <K extends 'provider' | 'model' | 'recursive'>(key: K) =>
+    attempt(() => parseSettingsPatch({ [key]: o[key] })[key], undefined);
+  const model = field('model');
   return {
     size: attempt(() => parseSizeChoice(o.size), DEFAULT_SETTINGS.size),
     output: { ...DEFAULT_OUTPUT, ...output },
-    provider: rest.provider ?? DEFAULT_SETTINGS.provider,
-    model: rest.model === undefined ? DEFAULT_SETTINGS.model : rest.model,
-    recursive: rest.recursive ?? DEFAULT_SETTINGS.recursive,
+    provider: field('provider') ?? DEFAULT_SETTINGS.provider,
+    model: model === undefined ? DEFAULT_SETTINGS.model : model,
+    recursive: field('recursive') ?? DEFAULT_SETTINGS.recursive,
   };
 }
 

@@ -12,7 +12,13 @@ export async function makeThumbnail(path: string, cacheDir: string): Promise<str
     const info = await stat(path);
     const key = createHash('sha1').update(`${path}\0${info.size}\0${info.mtimeMs}`).digest('hex');
     const file = join(cacheDir, `${key}.webp`);
-    if (await stat(file).then(() => true, () => false)) return file;
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
     await mkdir(cacheDir, { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     await sharp(path, { failOn: 'truncated' })

@@ -1,8 +1,9 @@
 /** Messages between the inference bridge and its worker thread. */
-import type { Rect, Size, SizeSpec } from '../infer/size-spec.js';
-import type { TileProgress } from '../infer/progress.js';
-import type { UpscaleFileRequest, UpscaleFileResult } from '../jobs/upscale-file.js';
+
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
+import type { TileProgress } from '../infer/progress.js';
+import type { Rect, Size, SizeSpec } from '../infer/size-spec.js';
+import type { UpscaleFileRequest, UpscaleFileResult } from '../jobs/upscale-file.js';
 
 export interface EngineConfig {
   /** Model folder name or path; undefined: the default model. */

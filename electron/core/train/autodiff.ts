@@ -63,7 +63,7 @@ export function differentiate(
   for (const name of wrt) {
     const init = initializers.get(name);
     const info = init ? { name, dtype: init.dtype, shape: init.shape } : inputs.get(name);
-    if (!info || info.dtype !== 'float32' || (init && !init.trainable))
+    if (info?.dtype !== 'float32' || (init && !init.trainable))
       throw new Error(`differentiate: ${name} is not a trainable float parameter or input`);
     paramInfo.set(name, info);
   }

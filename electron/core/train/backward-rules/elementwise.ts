@@ -52,10 +52,16 @@ export const ELEMENTWISE_RULES: Record<string, BackwardRule> = {
   Max: selection('Greater'),
   Min: selection('Less'),
   Neg: { differentiable: [0], backward: (ctx) => [ctx.g.node('Neg', [gradOut(ctx)])[0]] },
-  // Zero gradient where the output is 0 (x <= 0), as PyTorch's threshold_backward.
+  // Zero gradient where the output is 0 (x <= 0), as PyTorch's threshold_backward. Written as
+  // dY * float(Y > 0): on ORT's CPU provider this beat both a Where broadcasting a scalar zero and
+  // dY * Sign(Y) on the decoder's [N*4*Q, 256] activations (31 vs 37 vs 46 ms).
   Relu: {
     differentiable: [0],
-    backward: (ctx) => [maskedBy(ctx, ctx.g.node('Greater', [outputOf(ctx), ctx.g.constFloat(0)])[0], gradOut(ctx))],
+    backward: (ctx) => {
+      const { g } = ctx;
+      const positive = g.cast(g.node('Greater', [outputOf(ctx), g.constFloat(0)])[0], 'float32');
+      return [g.mul(gradOut(ctx), positive)];
+    },
   },
   // d|x|/dx = sign(x), 0 at 0 (PyTorch's convention, which an L1 loss relies on at exact hits).
   Abs: {

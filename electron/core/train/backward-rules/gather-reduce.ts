@@ -1,5 +1,5 @@
 /** Backward rules of Gather (scatter-add) and of the reductions (broadcast back). */
-import { type Value, type GraphNode } from '../../graph/graph-ir.js';
+import type { Dim, GraphNode, Value } from '../../graph/graph-ir.js';
 import { type BackwardRule, gradOut, intAttr, normAxis, type RuleContext, value } from './rule.js';
 
 /**
@@ -7,9 +7,24 @@ import { type BackwardRule, gradOut, intAttr, normAxis, type RuleContext, value 
  * data's shape at its index, so repeated indices (many queries reading one latent code) accumulate.
  * ScatterND only scatters along leading axes, so for axis > 0 the gathered axis is moved to the
  * front (the index axes of dY to the front, the data's axis to the front of the zeros) and moved
- * back after. Indices are taken as they are: LIIF's are non-negative (negative ones, which Gather
- * allows, are not normalised here).
+ * back after. Negative indices (Gather counts them from the end) are wrapped first: constant ones
+ * here, run-time ones in-graph (a few ops on the int64 index tensor, cheap next to the scatter).
  */
+function wrappedIndices(ctx: RuleContext, dim: Dim, axis: number): Value {
+  const { g, node } = ctx;
+  const name = node.inputs[1];
+  const constant = ctx.constInts(name);
+  if (constant && !constant.some((i) => i < 0)) return value(name);
+  if (constant && typeof dim === 'number')
+    return g.constInt(
+      constant.map((i) => (i < 0 ? i + dim : i)),
+      ctx.shape(name) as number[],
+    );
+  const size = g.gather(g.shape(value(node.inputs[0])), g.constInt(axis), 0);
+  const negative = g.node('Less', [value(name), g.constInt(0)])[0];
+  return g.node('Where', [negative, g.add(value(name), size), value(name)])[0];
+}
+
 const gather: BackwardRule = {
   differentiable: [0],
   backward: (ctx) => {
@@ -32,12 +47,17 @@ const gather: BackwardRule = {
       ? g.constInt(dataPerm.map((i) => dataShape[i] as number))
       : g.gather(g.shape(value(data)), g.constInt(dataPerm), 0);
     const zeros = g.expand(g.constFloat(0), target);
-    const indices = g.unsqueeze(value(node.inputs[1]), [-1]);
+    const indices = g.unsqueeze(wrappedIndices(ctx, dataShape[axis], axis), [-1]);
     const scattered = g.node('ScatterND', [zeros, indices, gy], {
       reduction: { kind: 'string', value: 'add' },
     })[0];
     if (axis === 0) return [scattered];
-    return [g.transpose(scattered, dataPerm.map((_, i) => dataPerm.indexOf(i)))];
+    return [
+      g.transpose(
+        scattered,
+        dataPerm.map((_, i) => dataPerm.indexOf(i)),
+      ),
+    ];
   },
 };
 
@@ -61,7 +81,9 @@ function broadcastBack(ctx: RuleContext): Value {
   const gy = gradOut(ctx);
   if (!axes) return gy;
   const kept = intAttr(ctx, 'keepdims', 1) === 1 ? gy : g.unsqueeze(gy, axes);
-  const target = shape.every((d) => typeof d === 'number') ? g.constInt(shape as number[]) : g.shape(value(x));
+  const target = shape.every((d) => typeof d === 'number')
+    ? g.constInt(shape as number[])
+    : g.shape(value(x));
   return g.expand(kept, target);
 }
 

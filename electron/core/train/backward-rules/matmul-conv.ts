@@ -82,7 +82,12 @@ const convAttrs = (pads: readonly number[]) => ({ pads: ints(pads), strides: int
 function inputGradConv(ctx: RuleContext, gy: Value, geo: ConvGeometry): Value {
   const { g } = ctx;
   const transposed = g.transpose(inputOf(ctx, 1), [1, 0, 2, 3]);
-  const flip = [g.constInt([-1, -1]), g.constInt([-TO_END, -TO_END]), g.constInt([2, 3]), g.constInt([-1, -1])];
+  const flip = [
+    g.constInt([-1, -1]),
+    g.constInt([-TO_END, -TO_END]),
+    g.constInt([2, 3]),
+    g.constInt([-1, -1]),
+  ];
   const flipped = g.node('Slice', [transposed, ...flip])[0];
   const [t, l, b, r] = geo.pads;
   const pads = [geo.kh - 1 - t, geo.kw - 1 - l, geo.kh - 1 - b, geo.kw - 1 - r];
@@ -134,7 +139,11 @@ const conv: BackwardRule = {
       : im2col
         ? inputGradConv(ctx, gy, geo)
         : ctx.g.node('ConvTranspose', [gy, inputOf(ctx, 1)], convAttrs(geo.pads))[0];
-    const gw = !ctx.needs[1] ? undefined : im2col ? weightGradIm2col(ctx, gy, geo) : weightGradConv(ctx, gy, geo);
+    const gw = !ctx.needs[1]
+      ? undefined
+      : im2col
+        ? weightGradIm2col(ctx, gy, geo)
+        : weightGradConv(ctx, gy, geo);
     const gb = ctx.needs[2] ? ctx.g.reduceSum(gy, [0, 2, 3], false) : undefined;
     return [gx, gw, gb];
   },

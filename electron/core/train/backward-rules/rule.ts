@@ -5,7 +5,8 @@ import type { Dim, GraphNode, Value } from '../../graph/graph-ir.js';
  * How Conv gradients are written. 'im2col': weight gradient as im2col (Pad + kh*kw Slices + Concat)
  * and one Gemm, input gradient as a Conv with the flipped, transposed kernel. 'naive': weight
  * gradient as a Conv of the input by the output gradient, input gradient as ConvTranspose. Both use
- * standard ops only; 'im2col' is the faster one on ORT's CPU provider (see the training README note).
+ * standard ops only. On ORT's CPU provider 'im2col' runs one 64->64 layer's backward (batch 16,
+ * 48x48) in about 80 ms of kernel time against about 190 ms for 'naive' (tests/bench/train-step.ts).
  */
 export type ConvGradForm = 'im2col' | 'naive';
 
@@ -103,6 +104,7 @@ export function intsAttr(ctx: RuleContext, name: string): readonly number[] | un
 /** A constant int input the rule cannot do without. */
 export function requireConstInts(ctx: RuleContext, i: number, what: string): number[] {
   const v = ctx.constInts(ctx.node.inputs[i]);
-  if (!v) throw new Error(`${ctx.node.opType} ${ctx.node.outputs[0]}: ${what} must be constant to differentiate`);
+  if (!v)
+    throw new Error(`${ctx.node.opType} ${ctx.node.outputs[0]}: ${what} must be constant to differentiate`);
   return v;
 }

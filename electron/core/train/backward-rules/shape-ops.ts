@@ -7,8 +7,8 @@ import {
   intAttr,
   intsAttr,
   normAxis,
-  reshapeLike,
   requireConstInts,
+  reshapeLike,
   unbroadcast,
   value,
 } from './rule.js';
@@ -67,9 +67,9 @@ const slice: BackwardRule = {
     const starts = ctx.constInts(node.inputs[1]);
     const ends = ctx.constInts(node.inputs[2]);
     const count = starts?.length ?? ends?.length ?? (ctx.shape(node.inputs[1])[0] as number);
-    const axes = (node.inputs[3] ? requireConstInts(ctx, 3, 'axes') : Array.from({ length: count }, (_, i) => i)).map(
-      (a) => normAxis(a, rank),
-    );
+    const axes = (
+      node.inputs[3] ? requireConstInts(ctx, 3, 'axes') : Array.from({ length: count }, (_, i) => i)
+    ).map((a) => normAxis(a, rank));
     if (node.inputs[4] && !requireConstInts(ctx, 4, 'steps').every((s) => s === 1))
       throw new Error('Slice backward: only step 1 is supported');
 

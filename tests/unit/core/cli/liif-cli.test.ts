@@ -1,29 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { lastJson, liif } from '../../../helpers/run-cli.js';
 import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
-
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../../../bin/liif.js');
-
-/** Runs the real `liif` entry point as a user would, returning exit code and output. */
-async function liif(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
 
 describe('liif CLI', () => {
   let models: { root: string; dir: string };

@@ -1,0 +1,47 @@
+/**
+ * Which images an evaluation reads: a benchmark folder (one subfolder per set, each with its
+ * images in HR/, as ../shared/data/bench is laid out) or a plain folder of images (one set).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { collectInputs } from '../jobs/collect-inputs.js';
+
+export interface EvalSet {
+  readonly name: string;
+  /** HR images in name order. */
+  readonly files: string[];
+}
+
+export class EvalDataError extends Error {}
+
+async function isDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+/**
+ * The sets under `dir`. With the benchmark layout, `names` picks sets (all when omitted; an
+ * unknown name is an error listing the ones there); a plain folder is one set named after it.
+ */
+export async function findEvalSets(dir: string, names?: readonly string[]): Promise<EvalSet[]> {
+  const root = resolve(dir);
+  if (!(await isDir(root))) throw new EvalDataError(`evaluation data folder not found: ${root}`);
+  const entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory());
+  const benchmark: string[] = [];
+  for (const e of entries) if (await isDir(join(root, e.name, 'HR'))) benchmark.push(e.name);
+  benchmark.sort();
+  if (benchmark.length === 0) {
+    const { files } = await collectInputs([root], false);
+    if (files.length === 0) throw new EvalDataError(`no images in ${root}`);
+    return [{ name: basename(root), files }];
+  }
+  const wanted = names ?? benchmark;
+  const missing = wanted.filter((n) => !benchmark.includes(n));
+  if (missing.length > 0)
+    throw new EvalDataError(`no set ${missing.join(', ')} in ${root} (there: ${benchmark.join(', ')})`);
+  const sets: EvalSet[] = [];
+  for (const name of wanted) {
+    const { files } = await collectInputs([join(root, name, 'HR')], false);
+    sets.push({ name, files });
+  }
+  return sets;
+}

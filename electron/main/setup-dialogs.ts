@@ -1,0 +1,63 @@
+/** Native dialogs and the file manager: what the user picks here becomes a chosen path. */
+import { type BrowserWindow, dialog, shell } from 'electron';
+import { IMAGE_EXTENSIONS } from '../core/jobs/collect-inputs.js';
+import type { AppService } from '../core/service/app-service.js';
+import { Channel } from '../ipc/channels.js';
+import type { AddResult, Settings } from '../ipc/payloads.js';
+import { parseItemRequest, parseNone } from '../ipc/validate.js';
+import { handle } from './setup-ipc.js';
+
+const IMAGE_FILTER = { name: 'Images', extensions: [...IMAGE_EXTENSIONS].map((e) => e.slice(1)) };
+
+export async function openFiles(service: AppService, window: BrowserWindow): Promise<AddResult> {
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Add photos',
+    properties: ['openFile', 'multiSelections'],
+    filters: [IMAGE_FILTER, { name: 'All files', extensions: ['*'] }],
+  });
+  return addChosen(service, result.canceled ? [] : result.filePaths);
+}
+
+export async function openFolder(service: AppService, window: BrowserWindow): Promise<AddResult> {
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Add a folder of photos',
+    properties: ['openDirectory', 'multiSelections'],
+  });
+  return addChosen(service, result.canceled ? [] : result.filePaths);
+}
+
+export async function chooseOutputFolder(service: AppService, window: BrowserWindow): Promise<Settings> {
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Save upscaled photos in',
+    properties: ['openDirectory', 'createDirectory'],
+  });
+  const folder = result.canceled ? undefined : result.filePaths[0];
+  if (!folder) return service.settings;
+  service.chosen.add(folder);
+  return service.updateSettings({ output: { folder } });
+}
+
+function addChosen(service: AppService, paths: string[]): Promise<AddResult> {
+  for (const p of paths) service.chosen.add(p);
+  return service.addPaths({ paths, recursive: service.settings.recursive });
+}
+
+export function setupDialogs(service: AppService, window: BrowserWindow): void {
+  handle(window, Channel.OpenFiles, (payload) => {
+    parseNone(payload);
+    return openFiles(service, window);
+  });
+  handle(window, Channel.OpenFolder, (payload) => {
+    parseNone(payload);
+    return openFolder(service, window);
+  });
+  handle(window, Channel.ChooseOutputFolder, (payload) => {
+    parseNone(payload);
+    return chooseOutputFolder(service, window);
+  });
+  handle(window, Channel.ShowInFolder, (payload) => {
+    const output = service.outputOf(parseItemRequest(payload).id);
+    if (output) shell.showItemInFolder(output);
+    return undefined;
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * The renderer API over HTTP, for running the real renderer in a browser against the real
+ * handlers (tests/e2e/server). Calls are POST /api/<channel> with the session token; events come
+ * as server-sent events; dropped files have no paths in a browser, so their bytes are uploaded and
+ * the server registers the saved copies as chosen files.
+ */
+import { Channel, type InvokeChannel } from '../../../electron/ipc/channels.js';
+import type { AddResult, AppEvent, InvokeMap, LiifApi } from './index.js';
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** The token comes in the page URL (?token=...) and stays for reloads of this tab. */
+function sessionToken(): string {
+  const fromUrl = new URLSearchParams(location.search).get('token');
+  if (fromUrl) sessionStorage.setItem('liif-token', fromUrl);
+  return fromUrl ?? sessionStorage.getItem('liif-token') ?? '';
+}
+
+export function createHttpApi(token = sessionToken()): LiifApi {
+  const headers = { 'content-type': 'application/json', 'x-liif-token': token };
+
+  async function invoke<C extends InvokeChannel>(
+    channel: C,
+    request?: InvokeMap[C]['request'],
+  ): Promise<InvokeMap[C]['result']> {
+    const response = await fetch(`/api/${channel}`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(request ?? null),
+    });
+    const reply = (await response.json()) as Reply;
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value as InvokeMap[C]['result'];
+  }
+
+  async function upload(file: File): Promise<string> {
+    // webkitRelativePath keeps a folder's structure (folder inputs); drops pass plain names.
+    const name =
+      (file as File & { relativePath?: string }).relativePath || file.webkitRelativePath || file.name;
+    const response = await fetch(`/upload?name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { 'x-liif-token': token, 'content-type': 'application/octet-stream' },
+      body: file,
+    });
+    const reply = (await response.json()) as Reply;
+    if (!reply.ok) throw new Error(reply.error);
+    return (reply.value as { path: string }).path;
+  }
+
+  const listeners = new Set<(event: AppEvent) => void>();
+  let source: EventSource | undefined;
+  function connect(): void {
+    if (source) return;
+    source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+    source.onmessage = (message) => {
+      const event = JSON.parse(message.data as string) as AppEvent;
+      for (const listener of listeners) listener(event);
+    };
+  }
+
+  return {
+    transport: 'http',
+    snapshot: () => invoke(Channel.Snapshot),
+    async addDroppedFiles(files, recursive): Promise<AddResult> {
+      const paths: string[] = [];
+      for (const file of files) paths.push(await upload(file));
+      return invoke(Channel.AddPaths, { paths, recursive });
+    },
+    start: () => invoke(Channel.Start),
+    pauseAfterCurrent: () => invoke(Channel.Pause),
+    cancel: (id) => invoke(Channel.Cancel, { id }),
+    cancelAll: () => invoke(Channel.CancelAll),
+    retryFailed: () => invoke(Channel.RetryFailed),
+    remove: (id) => invoke(Channel.Remove, { id }),
+    clearFinished: () => invoke(Channel.ClearFinished),
+    setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),
+    updateSettings: (patch) => invoke(Channel.UpdateSettings, patch),
+    previewRegion: (request) => invoke(Channel.Preview, request),
+    imageUrl: (image) => `/image/${encodeURIComponent(image)}?token=${encodeURIComponent(token)}`,
+    onEvent(listener) {
+      listeners.add(listener);
+      connect();
+      return () => listeners.delete(listener);
+    },
+  };
+}

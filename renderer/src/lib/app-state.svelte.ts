@@ -1,0 +1,189 @@
+/**
+ * The renderer's state, kept in sync with the service: a snapshot on load, then pushed events.
+ * Components read it and call its actions; failures become a plain-words notice.
+ */
+import type {
+  AddResult,
+  AppEvent,
+  EngineStatus,
+  ItemOverride,
+  LiifApi,
+  ModelInfo,
+  OverallProgress,
+  QueueItem,
+  QueueSnapshot,
+  Settings,
+  SettingsPatch,
+} from '../api/index.js';
+
+export interface Notice {
+  readonly id: number;
+  readonly kind: 'error' | 'info';
+  readonly text: string;
+}
+
+const EMPTY_OVERALL: OverallProgress = { total: 0, finished: 0, failed: 0, fraction: 0 };
+
+export class AppState {
+  settings = $state<Settings | undefined>();
+  items = $state<QueueItem[]>([]);
+  running = $state(false);
+  pausing = $state(false);
+  overall = $state<OverallProgress>(EMPTY_OVERALL);
+  engine = $state<EngineStatus>({ state: 'idle' });
+  models = $state<readonly ModelInfo[]>([]);
+  selectedId = $state<string | undefined>();
+  compareId = $state<string | undefined>();
+  notices = $state<Notice[]>([]);
+  loaded = $state(false);
+
+  selected = $derived(this.items.find((i) => i.id === this.selectedId));
+  compared = $derived(this.items.find((i) => i.id === this.compareId));
+  /** The photo whose size the pickers show results for: the selected one, else the first. */
+  reference = $derived((this.selected ?? this.items.find((i) => i.size))?.size);
+
+  private nextNotice = 1;
+  private selectWhenListed = false;
+
+  constructor(readonly api: LiifApi) {
+    api.onEvent((event) => this.apply(event));
+  }
+
+  async load(): Promise<void> {
+    await this.act(async () => {
+      const snapshot = await this.api.snapshot();
+      this.settings = snapshot.settings;
+      this.setQueue(snapshot.queue);
+      this.engine = snapshot.engine;
+      this.models = snapshot.models;
+      this.loaded = true;
+    });
+  }
+
+  apply(event: AppEvent): void {
+    switch (event.kind) {
+      case 'queue':
+        this.setQueue(event.queue);
+        break;
+      case 'progress': {
+        const index = this.items.findIndex((i) => i.id === event.id);
+        if (index >= 0)
+          this.items[index] = { ...this.items[index], progress: event.progress, etaMs: event.etaMs };
+        this.overall = event.overall;
+        break;
+      }
+      case 'engine':
+        this.engine = event.engine;
+        break;
+      case 'settings':
+        this.settings = event.settings;
+        break;
+    }
+  }
+
+  /** Runs an API call; a failure becomes an error notice instead of an unhandled rejection. */
+  async act<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      this.notify('error', error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  }
+
+  notify(kind: Notice['kind'], text: string): void {
+    const notice = { id: this.nextNotice++, kind, text };
+    this.notices = [...this.notices, notice].slice(-4);
+    if (kind === 'info') setTimeout(() => this.dismiss(notice.id), 6000);
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((n) => n.id !== id);
+  }
+
+  async addFiles(files: readonly File[]): Promise<void> {
+    if (files.length === 0) return;
+    const result = await this.act(() => this.api.addDroppedFiles(files, this.settings?.recursive ?? false));
+    if (result) this.reportAdded(result);
+  }
+
+  async openFiles(): Promise<void> {
+    const open = this.api.openFiles;
+    if (!open) return;
+    const result = await this.act(open);
+    if (result) this.reportAdded(result);
+  }
+
+  async openFolder(): Promise<void> {
+    const open = this.api.openFolder;
+    if (!open) return;
+    const result = await this.act(open);
+    if (result) this.reportAdded(result);
+  }
+
+  async chooseOutputFolder(): Promise<void> {
+    const choose = this.api.chooseOutputFolder;
+    if (!choose) return;
+    const settings = await this.act(choose);
+    if (settings) this.settings = settings;
+  }
+
+  async updateSettings(patch: SettingsPatch): Promise<void> {
+    const settings = await this.act(() => this.api.updateSettings(patch));
+    if (settings) this.settings = settings;
+  }
+
+  async setOverride(id: string, override: ItemOverride | null): Promise<void> {
+    await this.queueAction(() => this.api.setOverride(id, override));
+  }
+
+  start = () => this.queueAction(() => this.api.start());
+  pause = () => this.queueAction(() => this.api.pauseAfterCurrent());
+  cancelAll = () => this.queueAction(() => this.api.cancelAll());
+  retryFailed = () => this.queueAction(() => this.api.retryFailed());
+  clearFinished = () => this.queueAction(() => this.api.clearFinished());
+  cancel = (id: string) => this.queueAction(() => this.api.cancel(id));
+  remove = (id: string) => {
+    if (this.selectedId === id) this.selectedId = undefined;
+    return this.queueAction(() => this.api.remove(id));
+  };
+
+  private async queueAction(call: () => Promise<QueueSnapshot>): Promise<void> {
+    const queue = await this.act(call);
+    if (queue) this.setQueue(queue);
+  }
+
+  private setQueue(queue: QueueSnapshot): void {
+    this.items = [...queue.items];
+    this.running = queue.running;
+    this.pausing = queue.pausing;
+    this.overall = queue.overall;
+    if (this.selectedId && !this.items.some((i) => i.id === this.selectedId)) this.selectedId = undefined;
+    if (this.compareId && !this.items.some((i) => i.id === this.compareId)) this.compareId = undefined;
+    if (this.selectWhenListed) this.selectFirst();
+  }
+
+  private selectFirst(): void {
+    const first = this.items.find((i) => i.size);
+    if (!first) return;
+    if (!this.selectedId) this.selectedId = first.id;
+    this.selectWhenListed = false;
+  }
+
+  private reportAdded(result: AddResult): void {
+    // Select the first new photo once it shows up (the queue event may come after this reply).
+    if (result.added > 0 && !this.selectedId) {
+      this.selectWhenListed = true;
+      this.selectFirst();
+    }
+    if (result.rejected.length > 0) {
+      const shown = result.rejected.slice(0, 3).map((r) => `${basename(r.path)}: ${r.reason}`);
+      const more = result.rejected.length > 3 ? ` and ${result.rejected.length - 3} more` : '';
+      this.notify('error', `Not added: ${shown.join('; ')}${more}`);
+    }
+  }
+}
+
+function basename(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

@@ -1,0 +1,116 @@
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import sharp from 'sharp';
+import {
+  damagedPhoto,
+  dropPhotos,
+  openApp,
+  photo,
+  resetServer,
+  screenshot,
+  setScale,
+  snapshot,
+} from './support/app.js';
+
+test.beforeEach(async ({ page }) => {
+  await resetServer();
+  await openApp(page);
+});
+
+const rows = (page: import('@playwright/test').Page) => page.getByTestId('queue-item');
+
+async function sizeOf(path: string): Promise<[number, number]> {
+  const meta = await sharp(path).metadata();
+  return [meta.width, meta.height];
+}
+
+test('the empty window invites a drop', async ({ page }) => {
+  await expect(page.getByRole('heading', { name: 'Drop photos or folders anywhere' })).toBeVisible();
+  await expect(page.getByTestId('engine-status')).toHaveAttribute('data-state', 'ready');
+  await screenshot(page, 'empty');
+});
+
+test('drop three photos, set 2.5x, run: the files exist with the right pixel sizes', async ({ page }) => {
+  await dropPhotos(page, [
+    await photo('alpha.png', 40, 30, 1),
+    await photo('beta.png', 36, 36, 2),
+    await photo('gamma.png', 30, 44, 3),
+  ]);
+  await expect(rows(page)).toHaveCount(3);
+  await setScale(page, 2.5);
+  await expect(rows(page).getByTestId('item-target')).toHaveText(['100 × 75', '90 × 90', '75 × 110']);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText(['Done', 'Done', 'Done']);
+  await expect(page.getByTestId('overall-progress')).toContainText('3 of 3 finished');
+  const items = (await snapshot()).queue.items;
+  const sizes = await Promise.all(items.map((i) => sizeOf(i.output!.path)));
+  expect(sizes).toEqual([
+    [100, 75],
+    [90, 90],
+    [75, 110],
+  ]);
+  expect(items.map((i) => i.output!.path.split('/').pop())).toEqual([
+    'alpha_100x75.png',
+    'beta_90x90.png',
+    'gamma_75x110.png',
+  ]);
+});
+
+test('width and height with the aspect lock off give exactly that size', async ({ page }) => {
+  await dropPhotos(page, [await photo('wide.png', 48, 32)]);
+  const picker = page.getByTestId('default-size-picker');
+  await picker.getByRole('radio', { name: 'W × H' }).click();
+  await picker.getByRole('button', { name: 'Aspect locked' }).click();
+  await expect(picker.getByRole('button', { name: 'Aspect free' })).toHaveAttribute('aria-pressed', 'false');
+  await picker.getByLabel('Width').fill('101');
+  await picker.getByLabel('Width').press('Tab');
+  await picker.getByLabel('Height').fill('37');
+  await picker.getByLabel('Height').press('Enter');
+  await expect(picker.getByTestId('default-size-result')).toContainText('101 × 37 px');
+  await expect(rows(page).getByTestId('item-target')).toHaveText('101 × 37');
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText('Done');
+  const [item] = (await snapshot()).queue.items;
+  expect(await sizeOf(item.output!.path)).toEqual([101, 37]);
+});
+
+test('a damaged file fails in plain words while the others finish', async ({ page }) => {
+  await dropPhotos(page, [
+    await photo('first.png', 32, 24),
+    await damagedPhoto('broken.png'),
+    await photo('last.png', 24, 32),
+  ]);
+  await expect(rows(page)).toHaveCount(3);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText(['Done', 'Failed', 'Done']);
+  await expect(rows(page).nth(1).getByTestId('item-error')).toHaveText(
+    /^broken\.png: the file is truncated or damaged/,
+  );
+  await expect(page.getByTestId('overall-progress')).toContainText('3 of 3 finished · 1 failed');
+  await screenshot(page, 'error');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await rows(page).nth(1).getByRole('button', { name: 'Select broken.png' }).click();
+  await screenshot(page, 'error-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  const items = (await snapshot()).queue.items;
+  expect(items[1].output).toBeUndefined();
+  expect(await sizeOf(items[2].output!.path)).toEqual([96, 128]);
+});
+
+test('cancel mid-image leaves no partial file', async ({ page }) => {
+  await dropPhotos(page, [await photo('large.png', 640, 480)]);
+  await setScale(page, 4);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  const row = rows(page).first();
+  await expect(row).toHaveAttribute('data-state', 'running');
+  // Wait until at least one tile is done, so the cancel lands in the middle of the image.
+  await expect(row.getByRole('progressbar')).not.toHaveAttribute('aria-valuenow', '0');
+  await screenshot(page, 'queue-running');
+  await row.getByRole('button', { name: 'Cancel large.png' }).click();
+  await expect(row).toHaveAttribute('data-state', 'cancelled');
+  const [item] = (await snapshot()).queue.items;
+  expect(item.output).toBeUndefined();
+  const out = join(dirname(item.path), 'upscaled');
+  expect(await readdir(out).catch(() => [])).toEqual([]);
+});

@@ -1,0 +1,99 @@
+import { expect, type Page, test } from '@playwright/test';
+import { dropPhotos, openApp, photo, resetServer, screenshot, setScale, snapshot } from './support/app.js';
+
+test.beforeEach(async ({ page }) => {
+  await resetServer();
+  await openApp(page);
+});
+
+async function runOne(page: Page, name: string, width: number, height: number): Promise<void> {
+  await dropPhotos(page, [await photo(name, width, height)]);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(page.getByTestId('item-state')).toHaveText('Done');
+}
+
+test('settings survive a reload', async ({ page }) => {
+  await setScale(page, 2.37);
+  await page.getByLabel('Format').first().selectOption('webp');
+  await page.getByLabel('File name').fill('{name}-big-{width}');
+  await page.getByLabel('File name').press('Enter');
+  await page.getByLabel('Keep metadata').uncheck();
+  await page.getByLabel('Include subfolders').check();
+  await expect(page.getByLabel('Quality')).toBeVisible();
+  // Saved by the service (not just shown), before the page goes away.
+  await expect
+    .poll(async () => (await snapshot()).settings)
+    .toMatchObject({
+      size: { mode: 'scale', scale: 2.37 },
+      output: { format: 'webp', template: '{name}-big-{width}', keepMetadata: false },
+      recursive: true,
+    });
+  await page.reload();
+  await page.getByTestId('engine-status').waitFor();
+  const picker = page.getByTestId('default-size-picker');
+  await expect(picker.getByRole('radio', { name: 'Scale' })).toHaveAttribute('aria-checked', 'true');
+  await expect(picker.getByLabel('Scale ×')).toHaveValue('2.37');
+  await expect(page.getByLabel('Format').first()).toHaveValue('webp');
+  await expect(page.getByLabel('File name')).toHaveValue('{name}-big-{width}');
+  await expect(page.getByLabel('Keep metadata')).not.toBeChecked();
+  await expect(page.getByLabel('Include subfolders')).toBeChecked();
+});
+
+test('a bad file name template is refused in plain words', async ({ page }) => {
+  await page.getByLabel('File name').fill('{name}_{hieght}');
+  await page.getByLabel('File name').press('Enter');
+  await expect(page.getByTestId('notice')).toContainText('unknown placeholder {hieght}');
+});
+
+test('the region preview appears and follows the region', async ({ page }) => {
+  await dropPhotos(page, [await photo('scene.png', 200, 150)]);
+  await setScale(page, 3);
+  await page.getByRole('button', { name: 'Select scene.png' }).click();
+  const preview = page.getByTestId('region-preview');
+  const image = preview.getByTestId('region-preview-image');
+  await expect(image).toBeVisible();
+  await expect(preview).toContainText('340 × 340 of 600 × 450');
+  const first = await image.getAttribute('src');
+  expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([
+    340, 340,
+  ]);
+  const overview = preview.getByRole('slider');
+  await overview.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(image).not.toHaveAttribute('src', first ?? '');
+  await screenshot(page, 'region-preview');
+});
+
+test('the size picker shows pixels and megapixels, and warns beyond x4 and x12', async ({ page }) => {
+  await dropPhotos(page, [await photo('tiny.png', 100, 50)]);
+  const picker = page.getByTestId('default-size-picker');
+  await setScale(page, 4);
+  await expect(picker.getByTestId('default-size-result')).toContainText('400 × 200 px · 0.08 MP');
+  await expect(picker.getByTestId('default-size-warning')).toHaveCount(0);
+  await setScale(page, 6);
+  await expect(picker.getByTestId('default-size-warning')).toContainText('beyond the trained range');
+  await setScale(page, 13);
+  await expect(picker.getByTestId('default-size-warning')).toContainText('far beyond');
+  await picker.getByRole('radio', { name: 'Preset' }).click();
+  await picker.getByRole('button', { name: '4K' }).click();
+  await expect(picker.getByTestId('default-size-result')).toContainText('3840 × 1920 px');
+  await picker.getByRole('radio', { name: 'Print' }).click();
+  await expect(picker).toContainText('1772 × 1181 px at 300 DPI');
+});
+
+test('compare view: before/after slider, zoom to 1:1, keyboard close', async ({ page }) => {
+  await runOne(page, 'portrait.png', 60, 80);
+  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  const dialog = page.getByTestId('compare-view');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('compare-after')).toBeVisible();
+  await screenshot(page, 'compare');
+  await dialog.getByRole('slider', { name: 'Before and after split' }).fill('25');
+  await dialog.getByRole('button', { name: '1:1' }).click();
+  await expect(dialog.getByRole('button', { name: '1:1' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(dialog).toContainText('100%');
+  await screenshot(page, 'compare-1to1');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+});

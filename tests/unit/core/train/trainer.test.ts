@@ -1,0 +1,88 @@
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomWeights } from '../../../../electron/core/model/random-weights.js';
+import { type TrainConfig, train } from '../../../../electron/core/train/trainer.js';
+import { TINY_ARCH } from '../../../helpers/tiny-model.js';
+
+/** A folder of smooth, varied images of mixed sizes. */
+async function makePhotos(dir: string, count: number): Promise<string[]> {
+  const files: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const w = 60 + 17 * i;
+    const h = 50 + 11 * i;
+    const raw = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const o = (y * w + x) * 3;
+        raw[o] = 128 + 120 * Math.sin(x / (3 + i));
+        raw[o + 1] = 128 + 120 * Math.cos(y / (4 + i));
+        raw[o + 2] = (x * y) % 256;
+      }
+    const file = join(dir, `p${i}.png`);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+
+describe('trainer', () => {
+  let files: string[];
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'liif-train-'));
+    files = await makePhotos(root, 4);
+  });
+
+  const config = (checkpointPath: string): TrainConfig => ({
+    architecture: TINY_ARCH,
+    trainFiles: files.slice(0, 3),
+    validationFiles: files.slice(3),
+    checkpointPath,
+    seed: 7,
+    batchSize: 2,
+    lrSize: 16,
+    queries: 64,
+    schedule: { kind: 'constant', base: 1e-3 },
+    mode: 'full',
+    provider: 'cpu',
+    validateEvery: 0,
+    checkpointEvery: 0,
+  });
+
+  it('resuming from a checkpoint continues bit for bit like an uninterrupted run', async () => {
+    const initial = randomWeights(TINY_ARCH, 3);
+    const straight = await train(config(join(root, 'a.safetensors')), { initial }, { steps: 6 });
+    const halfPath = join(root, 'b.safetensors');
+    const first = await train(config(halfPath), { initial }, { steps: 3 });
+    expect(first.step).toBe(3);
+    const resumed = await train(config(halfPath), { resume: true }, { steps: 6 });
+    expect(resumed.step).toBe(6);
+    for (const [name, w] of straight.weights) expect(resumed.weights.get(name), name).toEqual(w);
+    // And training actually moved the weights.
+    expect(straight.weights.get('imnet.layers.8.bias')).not.toEqual(initial.get('imnet.layers.8.bias'));
+    await copyFile(halfPath, join(root, 'kept.safetensors'));
+  });
+
+  it('stops on abort with a checkpoint it can resume from', async () => {
+    const controller = new AbortController();
+    const path = join(root, 'abort.safetensors');
+    const r = await train(
+      config(path),
+      { initial: randomWeights(TINY_ARCH, 3) },
+      { steps: 100 },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.kind === 'step' && e.step === 2) controller.abort();
+        },
+      },
+    );
+    expect(r.stoppedBy).toBe('abort');
+    expect(r.step).toBe(2);
+    const again = await train(config(path), { resume: true }, { steps: 3 });
+    expect(again.step).toBe(3);
+  });
+});
