@@ -1,6 +1,7 @@
 /** Small helpers shared by the benchmarks (which are not tests: they measure, they don't assert). */
-import { toOnnxBytes } from '../../electron/core/graph/onnx-export.js';
+
 import { GraphBuilder } from '../../electron/core/graph/graph-builder.js';
+import { toOnnxBytes } from '../../electron/core/graph/onnx-export.js';
 import { openSession } from '../../electron/core/infer/onnx-runtime.js';
 
 export function median(values: number[]): number {
@@ -36,10 +37,16 @@ export async function measureMatmulPeak(runs = 5): Promise<number> {
     // The right factor is a constant, as the decoder's weights are, so ORT can pre-pack it.
     const g = new GraphBuilder('matmul');
     const a = g.input('a', 'float32', [m, k]);
-    const b = g.param('b', [k, n], Float32Array.from({ length: k * n }, (_, i) => (i % 5) * 0.1));
+    const b = g.param(
+      'b',
+      [k, n],
+      Float32Array.from({ length: k * n }, (_, i) => (i % 5) * 0.1),
+    );
     g.output(g.named(g.matmul(a, b), 'c'), 'float32', [m, n]);
     const session = await openSession(toOnnxBytes(g.build()), 'cpu');
-    const feeds = { a: { data: Float32Array.from({ length: m * k }, (_, i) => (i % 7) * 0.1), dims: [m, k] } };
+    const feeds = {
+      a: { data: Float32Array.from({ length: m * k }, (_, i) => (i % 7) * 0.1), dims: [m, k] },
+    };
     const seconds = await timeMedian(runs, () => session.run(feeds, ['c']));
     best = Math.max(best, (2 * m * k * n) / seconds / 1e9);
     await session.release();

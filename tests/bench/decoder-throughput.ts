@@ -5,8 +5,9 @@
  * - achieved GFLOP/s as a fraction of the matmul peak measured in the same run;
  * - factorised vs plain speed-up; encoder cost per LR megapixel for context.
  */
-import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
+
 import { pixelCentre } from '../../electron/core/infer/coordinates.js';
+import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
 import { EDSR_BASELINE_LIIF, type LiifArchitecture } from '../../electron/core/model/architecture.js';
 import type { CodeLayout } from '../../electron/core/model/encoder-graph.js';
 import { randomWeights } from '../../electron/core/model/random-weights.js';
@@ -62,7 +63,9 @@ const rows = [factorised, plain].map((r) => ({
 }));
 console.log(`matmul peak (ORT CPU, measured now): ${peak.toFixed(1)} GFLOP/s; median of ${RUNS} runs each`);
 console.table(rows);
-console.log(`factorised vs plain decoder speed-up: ${(plain.decodeSeconds / factorised.decodeSeconds).toFixed(2)}x`);
+console.log(
+  `factorised vs plain decoder speed-up: ${(plain.decodeSeconds / factorised.decodeSeconds).toFixed(2)}x`,
+);
 console.log(
   JSON.stringify({
     matmulPeakGflops: peak,

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { LiifEngine, buildModelFiles } from '../../electron/core/infer/liif-engine.js';
+import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
 import { upscaleFile } from '../../electron/core/jobs/upscale-file.js';
 import { EDSR_BASELINE_LIIF, type LiifArchitecture } from '../../electron/core/model/architecture.js';
 import { randomWeights } from '../../electron/core/model/random-weights.js';
@@ -45,7 +45,9 @@ async function child(megapixels: number): Promise<void> {
     gradient[3 * i + 1] = Math.floor(i / side) & 255;
     gradient[3 * i + 2] = 128;
   }
-  await sharp(gradient, { raw: { width: side, height: side, channels: 3 } }).png().toFile(input);
+  await sharp(gradient, { raw: { width: side, height: side, channels: 3 } })
+    .png()
+    .toFile(input);
   const baseline = process.resourceUsage().maxRSS;
   const engine = await LiifEngine.open(buildModelFiles('rss', arch, randomWeights(arch, 1)), 'cpu');
   const started = performance.now();
@@ -77,7 +79,17 @@ if (values.child) {
   for (const mp of (values.sizes ?? '').split(',').map(Number)) {
     const out = execFileSync(
       process.execPath,
-      ['--import', 'tsx', import.meta.filename, '--child', String(mp), '--arch', values.arch ?? 'narrow', '--budget', values.budget ?? '1536'],
+      [
+        '--import',
+        'tsx',
+        import.meta.filename,
+        '--child',
+        String(mp),
+        '--arch',
+        values.arch ?? 'narrow',
+        '--budget',
+        values.budget ?? '1536',
+      ],
       { encoding: 'utf8', maxBuffer: 1 << 24 },
     );
     const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}');

@@ -104,7 +104,10 @@ export interface SessionTuning {
   readonly arena?: boolean;
 }
 
-function sessionOptions(provider: ProviderName, tuning: SessionTuning = {}): ort.InferenceSession.SessionOptions {
+function sessionOptions(
+  provider: ProviderName,
+  tuning: SessionTuning = {},
+): ort.InferenceSession.SessionOptions {
   const arena = tuning.arena ?? false;
   return {
     executionProviders: [provider],

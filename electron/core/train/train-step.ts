@@ -3,10 +3,16 @@
  * batch and the current parameters, and returns the loss and one gradient per parameter.
  */
 import { toOnnxBytes } from '../graph/onnx-export.js';
-import { type FloatTensor, type ModelSession, openSessions, type ProviderChoice, type ProviderDecision } from '../infer/onnx-runtime.js';
+import {
+  type FloatTensor,
+  type ModelSession,
+  openSessions,
+  type ProviderChoice,
+  type ProviderDecision,
+} from '../infer/onnx-runtime.js';
 import { allParams, type LiifArchitecture, type Weights } from '../model/architecture.js';
-import type { TrainingBatch } from './data/sampler.js';
 import { gradName } from './autodiff.js';
+import type { TrainingBatch } from './data/sampler.js';
 import { buildLiifTrainingGraph, type TrainingMode, trainableParams } from './training-graph.js';
 
 export class TrainStep {
@@ -35,7 +41,10 @@ export class TrainStep {
   }
 
   /** Returns the batch's mean L1 loss and the gradient of every trainable parameter. */
-  async run(batch: TrainingBatch, weights: Weights): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
+  async run(
+    batch: TrainingBatch,
+    weights: Weights,
+  ): Promise<{ loss: number; grads: Map<string, Float32Array> }> {
     const b = batch.size;
     const q = batch.queries;
     const s = batch.lrSize;
@@ -45,7 +54,8 @@ export class TrainStep {
       cell: { data: batch.cell, dims: [b, q, 2] },
       gt: { data: batch.gt, dims: [b, q, 3] },
     };
-    for (const name of this.trainable) feeds[name] = { data: weights.get(name)!, dims: this.shapes.get(name)! };
+    for (const name of this.trainable)
+      feeds[name] = { data: weights.get(name)!, dims: this.shapes.get(name)! };
     const outputs = await this.session.run(feeds, ['loss', ...this.trainable.map(gradName)]);
     const grads = new Map(this.trainable.map((name, i) => [name, outputs[i + 1].data]));
     return { loss: outputs[0].data[0], grads };

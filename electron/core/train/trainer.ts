@@ -10,7 +10,7 @@ import type { DataReport, SamplerState } from './data/sampler.js';
 import { createSampler } from './data/sampler.js';
 import { adamStep, createAdamState } from './optim/adam.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './optim/checkpoint.js';
-import { learningRate, type LrSchedule } from './optim/lr-schedule.js';
+import { type LrSchedule, learningRate } from './optim/lr-schedule.js';
 import { TrainStep } from './train-step.js';
 import type { TrainingMode } from './training-graph.js';
 import { loadValidationSet, type ValidationScore, validate } from './validation.js';
@@ -86,11 +86,16 @@ export async function train(
   options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void } = {},
 ): Promise<TrainResult> {
   const emit = options.onEvent ?? (() => {});
-  const resumed: Checkpoint | undefined = 'resume' in start ? await loadCheckpoint(config.checkpointPath) : undefined;
-  const weights: Weights = resumed?.weights ?? new Map([...(start as { initial: Weights }).initial].map(([k, v]) => [k, v.slice()]));
+  const resumed: Checkpoint | undefined =
+    'resume' in start ? await loadCheckpoint(config.checkpointPath) : undefined;
+  const weights: Weights =
+    resumed?.weights ?? new Map([...(start as { initial: Weights }).initial].map(([k, v]) => [k, v.slice()]));
   const step0 = await TrainStep.open(config.architecture, weights, config.mode, config.provider);
   const adam = resumed?.adam ?? createAdamState(weights, step0.trainable);
-  const history: TrainHistory = (resumed?.info.history as TrainHistory | undefined) ?? { loss: [], validation: [] };
+  const history: TrainHistory = (resumed?.info.history as TrainHistory | undefined) ?? {
+    loss: [],
+    validation: [],
+  };
   const priorSeconds = resumed?.info.wallClockSeconds ?? 0;
 
   const sampler = await createSampler({
@@ -122,7 +127,11 @@ export async function train(
           trainable: step0.trainable,
           step: adam.step,
           data: dataState,
-          config: { ...config, trainFiles: config.trainFiles.length, validationFiles: config.validationFiles },
+          config: {
+            ...config,
+            trainFiles: config.trainFiles.length,
+            validationFiles: config.validationFiles,
+          },
           history,
           wallClockSeconds: priorSeconds + elapsed(),
         },
@@ -142,7 +151,7 @@ export async function train(
   let stoppedBy: TrainResult['stoppedBy'] = 'budget';
   try {
     if (!resumed && config.validateEvery > 0) await runValidation();
-    const firstStep = adam.step;
+    let perStep = 0;
     const deadline = budget.minutes === undefined ? Number.POSITIVE_INFINITY : budget.minutes * 60;
     while ((budget.steps === undefined || adam.step < budget.steps) && elapsed() < deadline) {
       if (options.signal?.aborted) {
@@ -153,17 +162,20 @@ export async function train(
       const batch = await sampler.next();
       const t1 = performance.now();
       const { loss, grads } = await step0.run(batch, weights);
-      if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${adam.step + 1} (loss ${loss})`);
+      if (!Number.isFinite(loss))
+        throw new Error(`training diverged at step ${adam.step + 1} (loss ${loss})`);
       const t2 = performance.now();
       const lr = learningRate(config.schedule, adam.step);
       adamStep(weights, grads, adam, lr);
       dataState = batch.state;
       const t3 = performance.now();
       window.push(loss);
-      const done = adam.step - firstStep;
-      const perStep = elapsed() / done;
+      // Pace from the steps themselves (validation pauses excluded), smoothed over ~20 steps.
+      const stepSeconds = (t3 - t0) / 1000;
+      perStep = perStep === 0 ? stepSeconds : perStep * 0.95 + stepSeconds * 0.05;
       const totalSteps = budget.steps;
-      const remainingBySteps = totalSteps === undefined ? Number.POSITIVE_INFINITY : (totalSteps - adam.step) * perStep;
+      const remainingBySteps =
+        totalSteps === undefined ? Number.POSITIVE_INFINITY : (totalSteps - adam.step) * perStep;
       const remaining = Math.min(remainingBySteps, deadline - elapsed());
       emit({
         kind: 'step',
@@ -186,7 +198,8 @@ export async function train(
         await checkpoint();
       }
     }
-    if (window.length > 0) history.loss.push({ step: adam.step, loss: window.reduce((a, b) => a + b, 0) / window.length });
+    if (window.length > 0)
+      history.loss.push({ step: adam.step, loss: window.reduce((a, b) => a + b, 0) / window.length });
     if (stoppedBy === 'budget' && history.validation.at(-1)?.step !== adam.step && config.validateEvery > 0)
       await runValidation();
     await checkpoint();

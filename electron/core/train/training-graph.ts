@@ -20,31 +20,39 @@ export function trainableParams(arch: LiifArchitecture, mode: TrainingMode): str
 }
 
 /**
- * One LIIF training step as an ONNX graph (../shared/LIIF.md "Training"):
- * inputs `lr` [N,3,H,W] in [0,1], `coord` and `cell` [N,Q,2] ((y, x) on [-1,1]), `gt` [N,Q,3] in
- * [0,1], and every trainable parameter under its state_dict name; outputs `loss` (scalar L1) and
- * `grad/<name>` per trainable parameter. Parameters outside the mode stay constants in the graph,
- * built from `weights`.
+ * The forward half of a training step: inputs `lr` [N,3,H,W] in [0,1], `coord` and `cell` [N,Q,2]
+ * ((y, x) on [-1,1]), `gt` [N,Q,3] in [0,1]; output `loss` (scalar L1). Parameters are trainable
+ * initializers built from `weights`. Also usable alone, as a validation-loss graph.
  *
  * The forward pass is the inference graphs' own code (encoder, latent codes, query decoder), so
  * training optimises exactly the function that is shipped; the factorised first layer is the same
  * function as the plain one, only cheaper.
+ */
+export function buildLiifLossGraph(arch: LiifArchitecture, weights: Weights, layout: CodeLayout): GraphIR {
+  const g = new GraphBuilder(`liif_loss_${layout}`);
+  const lr = g.input('lr', 'float32', ['N', 3, 'H', 'W']);
+  const coord = g.input('coord', 'float32', ['N', 'Q', 2]);
+  const cell = g.input('cell', 'float32', ['N', 'Q', 2]);
+  const gt = g.input('gt', 'float32', ['N', 'Q', 3]);
+  const codes = addLatentCodes(g, arch, weights, addEdsrEncoder(g, arch, weights, lr), layout);
+  // The whole map is the window: (0, 0, h, w), measured from the codes.
+  const hw = g.cast(g.slice(g.shape(codes), [1], [3], [0]), 'float32');
+  const window = g.concat([g.constFloat([0, 0]), hw], 0);
+  const pred = addLiifQuery(g, arch, weights, codes, coord, cell, window, layout);
+  g.output(g.named(addL1Loss(g, pred, gt), 'loss'), 'float32', []);
+  return g.build();
+}
+
+/**
+ * One LIIF training step as an ONNX graph: the loss graph's inputs plus every trainable parameter
+ * under its state_dict name; outputs `loss` and `grad/<name>` per trainable parameter. Parameters
+ * outside the mode stay constants in the graph, built from `weights`.
  */
 export function buildLiifTrainingGraph(
   arch: LiifArchitecture,
   weights: Weights,
   opts: TrainingGraphOptions,
 ): GraphIR {
-  const g = new GraphBuilder(`liif_training_${opts.layout}_${opts.mode}`);
-  const lr = g.input('lr', 'float32', ['N', 3, 'H', 'W']);
-  const coord = g.input('coord', 'float32', ['N', 'Q', 2]);
-  const cell = g.input('cell', 'float32', ['N', 'Q', 2]);
-  const gt = g.input('gt', 'float32', ['N', 'Q', 3]);
-  const codes = addLatentCodes(g, arch, weights, addEdsrEncoder(g, arch, weights, lr), opts.layout);
-  // The whole map is the window: (0, 0, h, w), measured from the codes.
-  const hw = g.cast(g.slice(g.shape(codes), [1], [3], [0]), 'float32');
-  const window = g.concat([g.constFloat([0, 0]), hw], 0);
-  const pred = addLiifQuery(g, arch, weights, codes, coord, cell, window, opts.layout);
-  g.output(g.named(addL1Loss(g, pred, gt), 'loss'), 'float32', []);
-  return differentiate(g.build(), 'loss', trainableParams(arch, opts.mode), opts);
+  const forward = buildLiifLossGraph(arch, weights, opts.layout);
+  return differentiate(forward, 'loss', trainableParams(arch, opts.mode), opts);
 }

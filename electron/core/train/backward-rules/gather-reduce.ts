@@ -2,14 +2,7 @@
 import type { Dim, GraphNode, Value } from '../../graph/graph-ir.js';
 import { type BackwardRule, gradOut, intAttr, normAxis, type RuleContext, value } from './rule.js';
 
-/**
- * Gather(data, indices, axis): every gathered row's gradient is added into a zero tensor of the
- * data's shape at its index, so repeated indices (many queries reading one latent code) accumulate.
- * ScatterND only scatters along leading axes, so for axis > 0 the gathered axis is moved to the
- * front (the index axes of dY to the front, the data's axis to the front of the zeros) and moved
- * back after. Negative indices (Gather counts them from the end) are wrapped first: constant ones
- * here, run-time ones in-graph (a few ops on the int64 index tensor, cheap next to the scatter).
- */
+/** Gather's indices with negative ones (counted from the end) wrapped, as ScatterND wants them. */
 function wrappedIndices(ctx: RuleContext, dim: Dim, axis: number): Value {
   const { g, node } = ctx;
   const name = node.inputs[1];
@@ -25,6 +18,14 @@ function wrappedIndices(ctx: RuleContext, dim: Dim, axis: number): Value {
   return g.node('Where', [negative, g.add(value(name), size), value(name)])[0];
 }
 
+/**
+ * Gather(data, indices, axis): every gathered row's gradient is added into a zero tensor of the
+ * data's shape at its index, so repeated indices (many queries reading one latent code) accumulate.
+ * ScatterND only scatters along leading axes, so for axis > 0 the gathered axis is moved to the
+ * front (the index axes of dY to the front, the data's axis to the front of the zeros) and moved
+ * back after. Negative indices are wrapped first: constant ones here, run-time ones in-graph (a few
+ * ops on the int64 index tensor, cheap next to the scatter).
+ */
 const gather: BackwardRule = {
   differentiable: [0],
   backward: (ctx) => {

@@ -44,7 +44,8 @@ export function adamStep(
     const m = state.m.get(name);
     const v = state.v.get(name);
     if (!w || !m || !v) throw new Error(`Adam: no parameter or state for ${name}`);
-    if (g.length !== w.length) throw new Error(`Adam: gradient of ${name} has ${g.length} values, expected ${w.length}`);
+    if (g.length !== w.length)
+      throw new Error(`Adam: gradient of ${name} has ${g.length} values, expected ${w.length}`);
     for (let i = 0; i < w.length; i++) {
       const gi = g[i];
       m[i] = beta1 * m[i] + (1 - beta1) * gi;

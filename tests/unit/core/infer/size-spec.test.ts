@@ -13,7 +13,10 @@ describe('outputGeometry', () => {
 
   it('derives the other side from a width or a height', () => {
     expect(outputGeometry(src, { kind: 'width', width: 1000 }).virtual).toEqual({ width: 1000, height: 750 });
-    expect(outputGeometry(src, { kind: 'height', height: 1000 }).virtual).toEqual({ width: 1333, height: 1000 });
+    expect(outputGeometry(src, { kind: 'height', height: 1000 }).virtual).toEqual({
+      width: 1333,
+      height: 1000,
+    });
   });
 
   it('gives exactly the requested size for width and height together (non-uniform)', () => {

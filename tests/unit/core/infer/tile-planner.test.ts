@@ -9,7 +9,13 @@ describe('tile planner', () => {
 
   it('covers every output pixel of the window exactly once', () => {
     const window = { x: 7, y: 3, width: 250, height: 190 };
-    const tiles = planTiles(EDSR_BASELINE_LIIF, { width: 100, height: 80 }, { width: 300, height: 240 }, window, 64);
+    const tiles = planTiles(
+      EDSR_BASELINE_LIIF,
+      { width: 100, height: 80 },
+      { width: 300, height: 240 },
+      window,
+      64,
+    );
     const hits = new Uint8Array(300 * 240);
     for (const t of tiles)
       for (let y = t.output.y; y < t.output.y + t.output.height; y++)
@@ -23,7 +29,13 @@ describe('tile planner', () => {
 
   it('gives each tile a crop reaching at least the receptive radius past the codes it decodes', () => {
     const lr = { width: 400, height: 300 };
-    const tiles = planTiles(EDSR_BASELINE_LIIF, lr, { width: 1200, height: 900 }, { x: 0, y: 0, width: 1200, height: 900 }, 240);
+    const tiles = planTiles(
+      EDSR_BASELINE_LIIF,
+      lr,
+      { width: 1200, height: 900 },
+      { x: 0, y: 0, width: 1200, height: 900 },
+      240,
+    );
     const inner = tiles.find((t) => t.output.x === 480 && t.output.y === 480)!;
     // Output columns 480..719 at x3 read LR codes 159..240 (+-1 for the ensemble shift).
     expect(inner.crop.x).toBeLessThanOrEqual(159 - 35);

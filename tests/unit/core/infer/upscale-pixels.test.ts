@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PixelBuffer } from '../../../../electron/core/image/pixel-buffer.js';
 import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
 import type { TileProgress } from '../../../../electron/core/infer/progress.js';
 import { upscalePixels } from '../../../../electron/core/infer/upscale-pixels.js';
-import type { PixelBuffer } from '../../../../electron/core/image/pixel-buffer.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
 import { TINY_ARCH } from '../../../helpers/tiny-model.js';
 
-function noise(width: number, height: number, channels: 1 | 2 | 3 | 4, bitDepth: 8 | 16, seed = 1): PixelBuffer {
+function noise(
+  width: number,
+  height: number,
+  channels: 1 | 2 | 3 | 4,
+  bitDepth: 8 | 16,
+  seed = 1,
+): PixelBuffer {
   const rand = seededRandom(seed);
   const max = bitDepth === 16 ? 65536 : 256;
   const n = width * height * channels;
@@ -45,10 +51,15 @@ describe('upscalePixels', () => {
 
   it('reports typed progress for the colour and alpha passes, ending at 1 with no ETA left', async () => {
     const events: TileProgress[] = [];
-    await upscalePixels(engine, noise(20, 20, 2, 8), { kind: 'scale', scale: 2 }, {
-      tileSide: 16,
-      onProgress: (e) => events.push(e),
-    });
+    await upscalePixels(
+      engine,
+      noise(20, 20, 2, 8),
+      { kind: 'scale', scale: 2 },
+      {
+        tileSide: 16,
+        onProgress: (e) => events.push(e),
+      },
+    );
     expect(events.some((e) => e.stage === 'colour')).toBe(true);
     expect(events.some((e) => e.stage === 'alpha')).toBe(true);
     const fractions = events.map((e) => e.fraction);
@@ -72,18 +83,25 @@ describe('upscalePixels', () => {
     for (let y = 0; y < 6; y++)
       for (let x = 0; x < 9; x++)
         for (let c = 0; c < 3; c++)
-          expect(part.pixels.data[(y * 9 + x) * 3 + c]).toBe(full.pixels.data[((y + 7) * 40 + x + 11) * 3 + c]);
+          expect(part.pixels.data[(y * 9 + x) * 3 + c]).toBe(
+            full.pixels.data[((y + 7) * 40 + x + 11) * 3 + c],
+          );
   });
 
   it('stops between tiles when aborted', async () => {
     const controller = new AbortController();
-    const run = upscalePixels(engine, noise(30, 30, 3, 8), { kind: 'scale', scale: 2 }, {
-      tileSide: 8,
-      signal: controller.signal,
-      onProgress: (e) => {
-        if (e.tilesDone === 2) controller.abort();
+    const run = upscalePixels(
+      engine,
+      noise(30, 30, 3, 8),
+      { kind: 'scale', scale: 2 },
+      {
+        tileSide: 8,
+        signal: controller.signal,
+        onProgress: (e) => {
+          if (e.tilesDone === 2) controller.abort();
+        },
       },
-    });
+    );
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -17,13 +17,20 @@ describe('upscaleFile', () => {
     engine = await LiifEngine.open(buildModelFiles('tiny', TINY_ARCH, randomWeights(TINY_ARCH, 4)), 'cpu');
     dir = await mkdtemp(join(tmpdir(), 'liif-job-'));
     photo = join(dir, 'photo.png');
-    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#4060a0' } }).png().toFile(photo);
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#4060a0' } })
+      .png()
+      .toFile(photo);
   });
   afterAll(() => engine.release());
 
   it('writes to an "upscaled" folder beside the source by default', async () => {
     const r = await upscaleFile(engine, { input: photo, size: { kind: 'scale', scale: 1.5 }, output: {} });
-    expect(r).toMatchObject({ status: 'done', width: 96, height: 72, output: join(dir, 'upscaled', 'photo_96x72.png') });
+    expect(r).toMatchObject({
+      status: 'done',
+      width: 96,
+      height: 72,
+      output: join(dir, 'upscaled', 'photo_96x72.png'),
+    });
   });
 
   it('cancelling mid-image leaves no file behind, final or temporary', async () => {
@@ -47,7 +54,9 @@ describe('upscaleFile', () => {
     const empty = join(dir, 'empty.jpg');
     await writeFile(empty, '');
     const big = join(dir, 'big.png');
-    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } }).png().toFile(big);
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } })
+      .png()
+      .toFile(big);
     const cases = [
       [empty, {}, /empty\.jpg: the file is empty/],
       [big, { maxInputPixels: 10_000 }, /big\.png: the image is too large/],
@@ -55,7 +64,12 @@ describe('upscaleFile', () => {
       [join(dir, 'missing.png'), {}, /missing\.png/],
     ] as const;
     for (const [input, limits, message] of cases) {
-      const r = await upscaleFile(engine, { input, size: { kind: 'scale', scale: 2 }, output: { dir }, ...limits });
+      const r = await upscaleFile(engine, {
+        input,
+        size: { kind: 'scale', scale: 2 },
+        output: { dir },
+        ...limits,
+      });
       expect(r.status).toBe('failed');
       expect(r.error).toMatch(message);
     }

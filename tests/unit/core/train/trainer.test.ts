@@ -22,7 +22,9 @@ async function makePhotos(dir: string, count: number): Promise<string[]> {
         raw[o + 2] = (x * y) % 256;
       }
     const file = join(dir, `p${i}.png`);
-    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(file);
     files.push(file);
   }
   return files;
