@@ -1,5 +1,6 @@
 import { ModelError } from '../model/model-errors.js';
 import { EVAL_HELP, evalCommand } from './eval-command.js';
+import { FINETUNE_HELP, finetuneCommand } from './finetune-command.js';
 import { modelsCommand } from './models-command.js';
 import { UsageError } from './size-args.js';
 import { trainCommand } from './train-command.js';
@@ -11,10 +12,17 @@ Commands:
   liif upscale <files or folders...> [options]   upscale images (liif upscale --help)
   liif models [--json]                           list installed models
   liif train --data DIR (--steps N | --minutes M)  train a model (liif train --help)
+  liif finetune --data DIR --name NAME            teach a model your photos (liif finetune --help)
   liif eval [options]                            score a model vs bicubic (liif eval --help)
 
 Exit codes: 0 all done, 1 some inputs failed, 2 usage error.
 `;
+
+const COMMAND_HELP: Record<string, string> = {
+  upscale: UPSCALE_HELP,
+  eval: EVAL_HELP,
+  finetune: FINETUNE_HELP,
+};
 
 interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -37,6 +45,8 @@ export async function runCli(
         return await trainCommand(rest, io);
       case 'eval':
         return await evalCommand(rest, io);
+      case 'finetune':
+        return await finetuneCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -51,9 +61,7 @@ export async function runCli(
       error instanceof UsageError ||
       (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'));
     if (usage) {
-      io.stderr.write(
-        `liif: ${(error as Error).message}\n\n${command === 'upscale' ? UPSCALE_HELP : command === 'eval' ? EVAL_HELP : HELP}`,
-      );
+      io.stderr.write(`liif: ${(error as Error).message}\n\n${COMMAND_HELP[command ?? ''] ?? HELP}`);
       return 2;
     }
     if (error instanceof ModelError) {

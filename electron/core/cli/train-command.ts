@@ -7,9 +7,10 @@ import { loadModelDir } from '../model/model-dir.js';
 import { defaultModelRoots, resolveModel } from '../model/model-registry.js';
 import { randomWeights } from '../model/random-weights.js';
 import { splitHoldout } from '../train/data/holdout.js';
-import { type TrainConfig, type TrainEvent, train } from '../train/trainer.js';
+import { type TrainConfig, train } from '../train/trainer.js';
 import { intInRange, oneOf, positiveInt, positiveNumber, providerArg } from './arg-parsers.js';
 import { UsageError } from './size-args.js';
+import { abortOnSigint, trainProgressLogger } from './train-progress.js';
 
 export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
 
@@ -115,27 +116,8 @@ export async function trainCommand(
     `training on ${split.train.length} images, validating on ${split.holdout.length}; checkpoint ${config.checkpointPath}`,
   );
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    log('\nstopping: saving a checkpoint (Ctrl-C again to quit at once)');
-    controller.abort();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
-  let lastPrinted = 0;
-  const onEvent = (e: TrainEvent) => {
-    if (e.kind === 'data' && (e.report.tooSmall.length || e.report.failed.length))
-      log(`skipped ${e.report.tooSmall.length} too-small and ${e.report.failed.length} unreadable images`);
-    if (e.kind === 'step' && (performance.now() - lastPrinted > 5000 || e.step === e.totalSteps)) {
-      lastPrinted = performance.now();
-      const eta = e.etaMs === undefined ? '' : ` ETA ${Math.round(e.etaMs / 60000)} min`;
-      log(
-        `step ${e.step}${e.totalSteps ? `/${e.totalSteps}` : ''} loss ${e.loss.toFixed(4)} ${e.stepsPerSecond.toFixed(2)} steps/s${eta}`,
-      );
-    }
-    if (e.kind === 'validation')
-      log(`step ${e.step}: held-out PSNR ${e.psnr.toFixed(2)} dB (bicubic ${e.bicubicPsnr.toFixed(2)} dB)`);
-  };
+  const { signal, dispose } = abortOnSigint(log);
+  const onEvent = trainProgressLogger(log);
   try {
     const result = await train(
       config,
@@ -145,7 +127,7 @@ export async function trainCommand(
         minutes:
           values.minutes === undefined ? undefined : (positiveNumber(values.minutes, '--minutes') ?? 0),
       },
-      { signal: controller.signal, onEvent },
+      { signal, onEvent },
     );
     if (result.stoppedBy === 'abort') {
       log(`checkpoint saved at step ${result.step}; continue with --resume`);
@@ -174,6 +156,6 @@ export async function trainCommand(
       );
     return 0;
   } finally {
-    process.off('SIGINT', onSigint);
+    dispose();
   }
 }

@@ -97,9 +97,10 @@ export function providerAvailability(
 
 export interface SessionTuning {
   /**
-   * Keep ORT's CPU memory arena. Off for inference: tiles and chunks vary in size, and an arena
-   * keeps the largest block of every shape it has seen, so memory would creep up with the image.
-   * On for training, where every step has the same shapes and reuse is faster.
+   * Keep ORT's CPU memory arena (default on). Without it every run page-faults its buffers afresh:
+   * measured here, a 1-megapixel upscale took 10x the CPU time. Memory stays bounded because the
+   * tiler feeds every run the same shapes (fixed crop and chunk sizes), so the arena stops growing
+   * after the first tile.
    */
   readonly arena?: boolean;
 }
@@ -108,7 +109,7 @@ function sessionOptions(
   provider: ProviderName,
   tuning: SessionTuning = {},
 ): ort.InferenceSession.SessionOptions {
-  const arena = tuning.arena ?? false;
+  const arena = tuning.arena ?? true;
   return {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',

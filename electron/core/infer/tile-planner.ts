@@ -62,7 +62,7 @@ export function sizeTiles(
   return { tileSide, chunkQueries };
 }
 
-/** Plans tiles row-major over the output window. */
+/** Plans tiles row-major over the output window; every crop has the same size (see uniformCrops). */
 export function planTiles(
   arch: LiifArchitecture,
   lr: Size,
@@ -88,5 +88,26 @@ export function planTiles(
       });
     }
   }
-  return tiles;
+  return uniformCrops(tiles, lr);
+}
+
+/**
+ * Grows every crop to the largest crop's size, sliding it to stay inside the image. A larger crop
+ * never changes the codes a tile uses (it only adds context), and with one crop shape for every
+ * encoder run ONNX Runtime's memory arena stops growing after the first tile.
+ */
+function uniformCrops(tiles: TilePlan[], lr: Size): TilePlan[] {
+  const height = Math.max(...tiles.map((t) => t.crop.height));
+  const width = Math.max(...tiles.map((t) => t.crop.width));
+  const slide = (start: number, size: number, target: number, limit: number) =>
+    Math.max(0, Math.min(start - Math.floor((target - size) / 2), limit - target));
+  return tiles.map(({ output, crop }) => ({
+    output,
+    crop: {
+      x: slide(crop.x, crop.width, width, lr.width),
+      y: slide(crop.y, crop.height, height, lr.height),
+      width,
+      height,
+    },
+  }));
 }

@@ -66,31 +66,40 @@ export async function upscaleTiled(
     });
   };
   const colCoords = Float32Array.from({ length: virtual.width }, (_, x) => pixelCentre(x, virtual.width));
+  const rowCoord = (y: number) => pixelCentre(y, virtual.height);
 
+  // Every decoder run gets exactly `chunk` queries (the last of a tile is padded by repeating its
+  // final query): one shape for every run keeps ONNX Runtime's arena from growing.
+  // (At least one full tile row; no more than the largest tile, so small images stay cheap.)
+  const tileW = Math.min(sizing.tileSide, window.width);
+  const tileH = Math.min(sizing.tileSide, window.height);
+  const chunk = Math.max(tileW, Math.min(sizing.chunkQueries, tileW * tileH));
+  const coord = new Float32Array(chunk * 2);
+  const cells = new Float32Array(chunk * 2);
+  for (let i = 0; i < chunk; i++) {
+    cells[2 * i] = cell[0];
+    cells[2 * i + 1] = cell[1];
+  }
   for (let t = 0; t < tiles.length; t++) {
     throwIfAborted(options.signal);
     const { output, crop } = tiles[t];
     const codes = await engine.encode(source.read(crop), crop.height, crop.width);
     const codeWindow = [crop.y, crop.x, source.height, source.width] as const;
-    const rowsPerChunk = Math.max(1, Math.floor(sizing.chunkQueries / output.width));
+    const rowsPerChunk = Math.max(1, Math.floor(chunk / output.width));
     for (let y = output.y; y < output.y + output.height; y += rowsPerChunk) {
       throwIfAborted(options.signal);
       const rows = Math.min(rowsPerChunk, output.y + output.height - y);
       const q = rows * output.width;
-      const coord = new Float32Array(q * 2);
-      const cells = new Float32Array(q * 2);
-      for (let r = 0; r < rows; r++) {
-        const cy = pixelCentre(y + r, virtual.height);
-        for (let c = 0; c < output.width; c++) {
-          const i = (r * output.width + c) * 2;
-          coord[i] = cy;
-          coord[i + 1] = colCoords[output.x + c];
-          cells[i] = cell[0];
-          cells[i + 1] = cell[1];
-        }
+      for (let i = 0; i < chunk; i++) {
+        const k = Math.min(i, q - 1);
+        coord[2 * i] = rowCoord(y + Math.floor(k / output.width));
+        coord[2 * i + 1] = colCoords[output.x + (k % output.width)];
       }
       const rgb = await engine.decode(codes, coord, cells, codeWindow);
-      sink({ x: output.x - window.x, y: y - window.y, width: output.width, height: rows }, rgb);
+      sink(
+        { x: output.x - window.x, y: y - window.y, width: output.width, height: rows },
+        rgb.subarray(0, q * 3),
+      );
       pixelsDone += q;
       const lastChunk = y + rows >= output.y + output.height;
       report(lastChunk ? t + 1 : t);

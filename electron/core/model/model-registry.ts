@@ -61,6 +61,8 @@ export async function listModels(roots: string[]): Promise<ModelListing[]> {
   for (const root of roots) {
     const names = await readdir(root).catch(() => [] as string[]);
     for (const name of names.sort()) {
+      // Dot folders are work in progress (fine-tuning runs, copies being made), never models.
+      if (name.startsWith('.')) continue;
       const dir = join(root, name);
       // stat, not the dirent type, so symlinked model folders count too.
       if (!(await isDirectory(dir)) || !(await isFile(join(dir, MANIFEST_FILE)))) continue;

@@ -1,0 +1,180 @@
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_KNOBS,
+  type FinetuneEvent,
+  type FinetuneResult,
+  resumeFinetune,
+  startFinetune,
+} from '../finetune/finetune.js';
+import { FinetuneError } from '../finetune/finetune-errors.js';
+import type { FinetuneKnobs } from '../finetune/finetune-run.js';
+import { type ScanReport, summariseSkips } from '../finetune/scan.js';
+import { defaultModelRoots, userModelsDir } from '../model/model-registry.js';
+import { intInRange, oneOf, positiveInt, positiveNumber, providerArg } from './arg-parsers.js';
+import { UsageError } from './size-args.js';
+import { abortOnSigint, trainProgressLogger } from './train-progress.js';
+
+export const FINETUNE_HELP = `Usage: liif finetune --data <dir> --name <model name> [options]
+
+Teaches a model your own photos and saves the result as a new model in your models folder
+(listed by "liif models", used with "liif upscale --model <name>").
+
+  --data DIR          folder of your photos (any sizes; repeat for several folders)
+  --name NAME         name of the new model
+  --from MODEL        base model (name or folder; default: the default model)
+  --minutes M | --steps N   budget (default 10 minutes, counted across pauses)
+  --mode M            full (encoder and decoder) | fast (decoder only, for weak machines); default full
+  --holdout F         fraction of photos held out to measure quality (default 0.1, at least one)
+  --recursive         include subfolders
+  --resume            continue the interrupted run called --name (Ctrl-C pauses a run)
+  --provider P        auto | cpu | webgpu | cuda | dml | coreml (default cpu)
+  --seed S            random seed (default 0)
+  --json              one JSON summary object as the last line of stdout
+Advanced (defaults are the paper's): --batch B, --lr-size L, --queries Q, --lr LR,
+  --validate-every K, --checkpoint-every K
+`;
+
+function knobsFrom(values: Record<string, string | boolean | string[] | undefined>): Partial<FinetuneKnobs> {
+  const str = (key: string) => values[key] as string | undefined;
+  const knobs: Partial<FinetuneKnobs> = {
+    batchSize: positiveInt(str('batch'), '--batch'),
+    lrSize: positiveInt(str('lr-size'), '--lr-size'),
+    queries: positiveInt(str('queries'), '--queries'),
+    learningRate: positiveNumber(str('lr'), '--lr'),
+    validateEvery: positiveInt(str('validate-every'), '--validate-every'),
+    checkpointEvery: positiveInt(str('checkpoint-every'), '--checkpoint-every'),
+  };
+  const lrSize = knobs.lrSize ?? DEFAULT_KNOBS.lrSize;
+  if (knobs.lrSize !== undefined && knobs.queries === undefined)
+    return { ...knobs, queries: lrSize * lrSize };
+  return Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined));
+}
+
+function scanLines(report: ScanReport): string[] {
+  const lines = [
+    `found ${report.usable.length} usable images, skipped ${report.skipped.length}${report.skipped.length ? ` (${summariseSkips(report.skipped)})` : ''}`,
+  ];
+  for (const s of report.skipped) lines.push(`  skipped ${s.path}: ${s.message}`);
+  const bins = report.histogram.filter((b) => b.count > 0).map((b) => `${b.label} px: ${b.count}`);
+  lines.push(`long side: ${bins.join(', ')}`);
+  const crops = report.cropScales.map((s, i) => `x${s} ${report.totalCrops[i]}`).join(', ');
+  lines.push(`${report.lrSize}*s-pixel crops available: ${crops}`);
+  return lines;
+}
+
+export async function finetuneCommand(
+  argv: string[],
+  io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream },
+): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string', multiple: true },
+      name: { type: 'string' },
+      from: { type: 'string' },
+      steps: { type: 'string' },
+      minutes: { type: 'string' },
+      mode: { type: 'string' },
+      holdout: { type: 'string' },
+      recursive: { type: 'boolean' },
+      resume: { type: 'boolean' },
+      provider: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      batch: { type: 'string' },
+      'lr-size': { type: 'string' },
+      queries: { type: 'string' },
+      lr: { type: 'string' },
+      'validate-every': { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(FINETUNE_HELP);
+    return 0;
+  }
+  if (!values.name) throw new UsageError('--name NAME is required');
+  if (!values.resume && !values.data?.length) throw new UsageError('--data DIR is required');
+  if (values.steps !== undefined && values.minutes !== undefined)
+    throw new UsageError('give --steps N or --minutes M, not both');
+  const steps = positiveInt(values.steps, '--steps');
+  const minutes = positiveNumber(values.minutes, '--minutes');
+  const budget = steps !== undefined || minutes !== undefined ? { steps, minutes } : undefined;
+  const holdout = values.holdout === undefined ? undefined : Number(values.holdout);
+  if (holdout !== undefined && !(holdout > 0 && holdout < 1))
+    throw new UsageError(`--holdout must be a fraction between 0 and 1 (got "${values.holdout}")`);
+  const mode = oneOf(values.mode, ['full', 'fast'] as const, '--mode');
+  const env = {
+    modelsDir: userModelsDir(),
+    roots: defaultModelRoots(),
+    provider: providerArg(values.provider, 'cpu'),
+  };
+
+  const json = values.json === true;
+  const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
+  const { signal, dispose } = abortOnSigint(log);
+  const trainLog = trainProgressLogger(log);
+  const onEvent = (e: FinetuneEvent) => {
+    if (e.kind === 'scan') for (const line of scanLines(e.report)) log(line);
+    else if (e.kind === 'run')
+      log(
+        `${e.resumed ? 'resuming' : 'fine-tuning'} "${e.run.name}" from ${e.run.baseName} (${e.run.mode} mode) on ${e.run.trainFiles.length} images, measuring on ${e.run.holdoutFiles.length} held out`,
+      );
+    else if (e.kind === 'baseline') log(`base model held-out PSNR ${e.psnr.toFixed(2)} dB`);
+    else if (e.kind === 'saving') log(`saving ${e.dir}`);
+    else trainLog(e);
+  };
+  let result: FinetuneResult;
+  try {
+    result = values.resume
+      ? await resumeFinetune(values.name, env, { signal, onEvent }, budget)
+      : await startFinetune(
+          {
+            name: values.name,
+            folders: values.data ?? [],
+            recursive: values.recursive === true,
+            from: values.from,
+            budget: budget ?? { minutes: 10 },
+            mode,
+            holdout,
+            seed: intInRange(values.seed, '--seed', 0, 2 ** 31),
+            knobs: knobsFrom(values),
+          },
+          env,
+          { signal, onEvent },
+        );
+  } catch (err) {
+    if (!(err instanceof FinetuneError)) throw err;
+    io.stderr.write(`liif finetune: ${err.message}\n`);
+    return err.code === 'save-failed' ? 1 : 2;
+  } finally {
+    dispose();
+  }
+  if (result.status === 'paused') {
+    log(`paused at step ${result.step}; continue with: liif finetune --name "${result.name}" --resume`);
+    if (json) io.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  const gain = result.tuned.psnr - result.base.psnr;
+  log(
+    `held-out PSNR: base ${result.base.psnr.toFixed(2)} dB, tuned ${result.tuned.psnr.toFixed(2)} dB (${gain >= 0 ? '+' : ''}${gain.toFixed(2)} dB); bicubic ${result.tuned.bicubicPsnr.toFixed(2)} dB`,
+  );
+  log(`model "${result.name}" saved to ${result.dir}; use it with: liif upscale --model "${result.name}"`);
+  if (json)
+    io.stdout.write(
+      `${JSON.stringify({
+        status: result.status,
+        name: result.name,
+        dir: result.dir,
+        baseModel: result.baseName,
+        steps: result.steps,
+        seconds: result.seconds,
+        basePsnr: result.base.psnr,
+        tunedPsnr: result.tuned.psnr,
+        bicubicPsnr: result.tuned.bicubicPsnr,
+        gainDb: gain,
+      })}\n`,
+    );
+  return 0;
+}

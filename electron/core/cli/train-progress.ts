@@ -1,0 +1,38 @@
+/** Pieces shared by `liif train` and `liif finetune`: progress lines and Ctrl-C as "checkpoint and stop". */
+import type { TrainEvent } from '../train/trainer.js';
+
+/**
+ * Returns an onEvent that prints the trainer's events as lines: skipped images, a step line at
+ * most every `everyMs` (and on the last step), each held-out score.
+ */
+export function trainProgressLogger(log: (line: string) => void, everyMs = 5000): (e: TrainEvent) => void {
+  let lastPrinted = 0;
+  return (e) => {
+    if (e.kind === 'data' && (e.report.tooSmall.length || e.report.failed.length))
+      log(`skipped ${e.report.tooSmall.length} too-small and ${e.report.failed.length} unreadable images`);
+    if (e.kind === 'step' && (performance.now() - lastPrinted > everyMs || e.step === e.totalSteps)) {
+      lastPrinted = performance.now();
+      const eta = e.etaMs === undefined ? '' : ` ETA ${Math.round(e.etaMs / 60000)} min`;
+      log(
+        `step ${e.step}${e.totalSteps ? `/${e.totalSteps}` : ''} loss ${e.loss.toFixed(4)} ${e.stepsPerSecond.toFixed(2)} steps/s${eta}`,
+      );
+    }
+    if (e.kind === 'validation')
+      log(`step ${e.step}: held-out PSNR ${e.psnr.toFixed(2)} dB (bicubic ${e.bicubicPsnr.toFixed(2)} dB)`);
+  };
+}
+
+/**
+ * The first Ctrl-C aborts `signal` (the trainer then saves a checkpoint and returns); a second one
+ * quits at once. Call `dispose` when the work is done.
+ */
+export function abortOnSigint(log: (line: string) => void): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    log('\nstopping: saving a checkpoint (Ctrl-C again to quit at once)');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}

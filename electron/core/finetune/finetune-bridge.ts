@@ -1,0 +1,81 @@
+/**
+ * The main-side handle on a fine-tuning run in a worker thread (like service/inference-bridge.ts):
+ * one worker per run, events forwarded as they come, abort = pause (the worker checkpoints and
+ * answers 'paused'); a worker that does not stop within the grace time is terminated, which loses
+ * at most the last checkpoint interval, exactly like a crash.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FinetuneEvent, FinetuneResult } from './finetune.js';
+import { FinetuneError } from './finetune-errors.js';
+import type { FinetuneJob, FromFinetuneWorker, ToFinetuneWorker } from './finetune-protocol.js';
+
+/** A training step plus a validation can take a while on a slow CPU. */
+export const PAUSE_GRACE_MS = 120_000;
+
+/** The built `.js` worker in the packaged app, or the TypeScript source through tsx from source. */
+export function startFinetuneWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const entry = JSON.stringify(new URL('./finetune-worker.ts', here).href);
+    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
+    return new Worker(bootstrap, { eval: true });
+  }
+  return new Worker(new URL('./finetune-worker.js', here));
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: FinetuneEvent) => void;
+}
+
+/** Runs one fine-tuning job in a fresh worker; resolves with its result, rejects with FinetuneError or Error. */
+export function runFinetuneInWorker(
+  job: FinetuneJob,
+  { signal, onEvent }: RunOptions = {},
+  start: () => Worker = startFinetuneWorker,
+  graceMs = PAUSE_GRACE_MS,
+): Promise<FinetuneResult> {
+  const worker = start();
+  const send = (message: ToFinetuneWorker) => worker.postMessage(message);
+  return new Promise<FinetuneResult>((resolve, reject) => {
+    let settled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (killTimer) clearTimeout(killTimer);
+      void worker.terminate();
+      outcome();
+    };
+    const onAbort = () => {
+      send({ type: 'pause' });
+      killTimer = setTimeout(
+        () =>
+          finish(() =>
+            reject(new Error('the fine-tuning worker did not stop in time; resume from the last checkpoint')),
+          ),
+        graceMs,
+      );
+    };
+    worker.on('message', (message: FromFinetuneWorker) => {
+      if (message.type === 'event') onEvent?.(message.event);
+      else if (message.type === 'done') finish(() => resolve(message.result));
+      else
+        finish(() =>
+          reject(
+            message.code ? new FinetuneError(message.code, message.message) : new Error(message.message),
+          ),
+        );
+    });
+    worker.on('error', (error) =>
+      finish(() => reject(new Error(`the fine-tuning worker crashed: ${error.message}`))),
+    );
+    worker.on('exit', (code) =>
+      finish(() => reject(new Error(`the fine-tuning worker stopped (exit code ${code})`))),
+    );
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    send({ type: 'run', job });
+  });
+}

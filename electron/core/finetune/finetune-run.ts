@@ -1,0 +1,100 @@
+/**
+ * A fine-tuning run's work folder, `<user models>/.finetune/<name>/`: run.json (what was asked, the
+ * split, the base model's held-out score) and checkpoint.safetensors (the trainer's, written
+ * atomically every few steps). It outlives a crash or a closed app, so the next start can offer to
+ * resume; it is removed once the model is saved or the run is discarded. listModels skips it (no
+ * model.json, and the name starts with a dot).
+ */
+import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../model/safetensors.js';
+import type { TrainingMode } from '../train/training-graph.js';
+
+export const WORK_DIR = '.finetune';
+export const RUN_FILE = 'run.json';
+export const CHECKPOINT_FILE = 'checkpoint.safetensors';
+
+/** 'fast' trains the decoder only (encoder fixed): cheaper per step, for weak machines. */
+export type FinetuneMode = 'full' | 'fast';
+
+export const TRAINING_MODE: Record<FinetuneMode, TrainingMode> = { full: 'full', fast: 'decoder-only' };
+
+export interface FinetuneKnobs {
+  readonly batchSize: number;
+  readonly lrSize: number;
+  readonly queries: number;
+  readonly learningRate: number;
+  readonly validateEvery: number;
+  readonly checkpointEvery: number;
+}
+
+export interface FinetuneBudget {
+  readonly steps?: number;
+  /** Minutes in all, across pauses and resumes. */
+  readonly minutes?: number;
+}
+
+/** Everything needed to continue a run without asking again (run.json). */
+export interface FinetuneRun {
+  readonly version: 1;
+  readonly name: string;
+  readonly folders: readonly string[];
+  readonly recursive: boolean;
+  readonly baseName: string;
+  readonly baseDir: string;
+  readonly mode: FinetuneMode;
+  readonly budget: FinetuneBudget;
+  readonly holdout: number;
+  readonly seed: number;
+  readonly knobs: FinetuneKnobs;
+  readonly trainFiles: readonly string[];
+  readonly holdoutFiles: readonly string[];
+  readonly skipped: number;
+  readonly createdAt: string;
+  /** The base model's held-out score, once measured. */
+  readonly base?: { readonly psnr: number; readonly bicubicPsnr: number };
+  /** Steps and seconds at the last checkpoint. */
+  readonly progress?: { readonly step: number; readonly seconds: number };
+}
+
+export const workDir = (modelsDir: string, name: string) => join(modelsDir, WORK_DIR, name);
+export const checkpointPath = (modelsDir: string, name: string) =>
+  join(workDir(modelsDir, name), CHECKPOINT_FILE);
+
+export async function saveRun(modelsDir: string, run: FinetuneRun): Promise<void> {
+  await mkdir(workDir(modelsDir, run.name), { recursive: true });
+  await writeFileAtomic(join(workDir(modelsDir, run.name), RUN_FILE), `${JSON.stringify(run, null, 2)}\n`);
+}
+
+export async function loadRun(modelsDir: string, name: string): Promise<FinetuneRun | undefined> {
+  const text = await readFile(join(workDir(modelsDir, name), RUN_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const run = JSON.parse(text) as FinetuneRun;
+  return run.version === 1 ? run : undefined;
+}
+
+export interface InterruptedRun {
+  readonly run: FinetuneRun;
+  /** Whether a checkpoint is there (otherwise resuming starts again from the base model). */
+  readonly hasCheckpoint: boolean;
+}
+
+/** Runs left by a pause, a closed app or a crash, oldest first: what the app offers to resume. */
+export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
+  const names = await readdir(join(modelsDir, WORK_DIR)).catch(() => [] as string[]);
+  const runs: InterruptedRun[] = [];
+  for (const name of names.sort()) {
+    const run = await loadRun(modelsDir, name).catch(() => undefined);
+    if (!run) continue;
+    const hasCheckpoint = (await stat(checkpointPath(modelsDir, name)).catch(() => undefined)) !== undefined;
+    runs.push({ run, hasCheckpoint });
+  }
+  return runs.sort((a, b) => a.run.createdAt.localeCompare(b.run.createdAt));
+}
+
+/** Forgets a run: its checkpoint and run.json. Never touches a saved model or the base model. */
+export async function discardRun(modelsDir: string, name: string): Promise<void> {
+  await rm(workDir(modelsDir, name), { recursive: true, force: true });
+  // The shared .finetune folder goes too once empty (rmdir refuses a non-empty one).
+  await rmdir(join(modelsDir, WORK_DIR)).catch(() => undefined);
+}

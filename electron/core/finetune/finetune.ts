@@ -1,0 +1,325 @@
+/**
+ * Fine-tuning: teach a trained model a user's own photos (issue 6). Scan the folders, hold out a
+ * deterministic few images, train from the base model's weights with the trainer (checkpointed in
+ * the run's work folder, so a crash or a pause loses at most one checkpoint interval), score base
+ * and tuned model on the same held-out images by the paper's protocol, and save the result as a
+ * named model in the user models folder with one folder rename. A paused or cancelled run never
+ * writes a model, and the base model is only read.
+ *
+ * The held-out score is the trainer's validation: mean Y-PSNR at x2, x3, x4 over centre crops of
+ * the first held-out images (train/validation.ts). Its step-0 point is the base model's score.
+ */
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ProviderChoice } from '../infer/onnx-runtime.js';
+import { exportModelDir } from '../model/export-model.js';
+import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
+import { checkModelName, commitModelFolder } from '../model/model-library.js';
+import { listModels, resolveModel } from '../model/model-registry.js';
+import { splitHoldout } from '../train/data/holdout.js';
+import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
+import type { ValidationScore } from '../train/validation.js';
+import { FinetuneError } from './finetune-errors.js';
+import {
+  checkpointPath,
+  discardRun,
+  type FinetuneBudget,
+  type FinetuneKnobs,
+  type FinetuneMode,
+  type FinetuneRun,
+  loadRun,
+  saveRun,
+  TRAINING_MODE,
+  workDir,
+} from './finetune-run.js';
+import { type ScanReport, scanFolders } from './scan.js';
+
+/** The paper's training settings (batch 16, 48-pixel LR crops, 48^2 queries, Adam 1e-4). */
+export const DEFAULT_KNOBS: FinetuneKnobs = {
+  batchSize: 16,
+  lrSize: 48,
+  queries: 48 * 48,
+  learningRate: 1e-4,
+  validateEvery: 50,
+  checkpointEvery: 20,
+};
+
+export interface FinetuneRequest {
+  readonly name: string;
+  readonly folders: readonly string[];
+  readonly recursive?: boolean;
+  /** Base model: a name in the model roots or a folder (default: the default model). */
+  readonly from?: string;
+  readonly budget: FinetuneBudget;
+  readonly mode?: FinetuneMode;
+  /** Fraction of usable images held out to measure quality (default 0.1, at least one image). */
+  readonly holdout?: number;
+  readonly seed?: number;
+  /** Smaller settings for tests and weak machines; defaults are DEFAULT_KNOBS. */
+  readonly knobs?: Partial<FinetuneKnobs>;
+}
+
+export interface FinetuneEnv {
+  /** Where the result is saved and the work folder lives (userModelsDir()). */
+  readonly modelsDir: string;
+  /** Where `from` names are looked up (defaultModelRoots()). */
+  readonly roots: readonly string[];
+  readonly provider?: ProviderChoice;
+}
+
+export type FinetuneEvent =
+  | TrainEvent
+  | { readonly kind: 'scan'; readonly report: ScanReport }
+  | { readonly kind: 'run'; readonly run: FinetuneRun; readonly resumed: boolean }
+  | ({ readonly kind: 'baseline' } & ValidationScore)
+  | { readonly kind: 'saving'; readonly dir: string };
+
+export interface FinetuneCallbacks {
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: FinetuneEvent) => void;
+}
+
+export type FinetuneResult =
+  | {
+      readonly status: 'saved';
+      readonly name: string;
+      readonly dir: string;
+      readonly baseName: string;
+      readonly steps: number;
+      readonly seconds: number;
+      readonly base: ValidationScore;
+      readonly tuned: ValidationScore;
+      readonly history: TrainHistory;
+    }
+  | { readonly status: 'paused'; readonly name: string; readonly step: number; readonly seconds: number };
+
+function modelName(name: string): string {
+  try {
+    return checkModelName(name);
+  } catch (err) {
+    throw new FinetuneError('bad-name', (err as Error).message);
+  }
+}
+
+/** Scans, splits and trains a new run; throws FinetuneError before training when there is nothing to train on. */
+export async function startFinetune(
+  request: FinetuneRequest,
+  env: FinetuneEnv,
+  callbacks: FinetuneCallbacks = {},
+): Promise<FinetuneResult> {
+  const name = modelName(request.name);
+  if ((await listModels([env.modelsDir])).some((m) => m.name === name))
+    throw new FinetuneError('name-taken', `a model named "${name}" already exists in ${env.modelsDir}`);
+  if (await loadRun(env.modelsDir, name))
+    throw new FinetuneError(
+      'name-taken',
+      `an interrupted fine-tuning run named "${name}" exists: resume it or discard it first`,
+    );
+  const knobs = { ...DEFAULT_KNOBS, ...request.knobs };
+  const recursive = request.recursive ?? false;
+  const report = await scanFolders(request.folders, {
+    recursive,
+    lrSize: knobs.lrSize,
+    signal: callbacks.signal,
+  });
+  callbacks.onEvent?.({ kind: 'scan', report });
+  if (report.usable.length < 2)
+    throw new FinetuneError(
+      'no-images',
+      `only one usable image in ${request.folders.join(', ')}: fine-tuning needs at least two (one is held out to measure quality)`,
+      report.skipped,
+    );
+  const baseDir = await resolveModel(request.from, [...env.roots]);
+  const base = await loadModelDir(baseDir);
+  const seed = request.seed ?? 0;
+  const holdout = request.holdout ?? 0.1;
+  const split = splitHoldout(
+    report.usable.map((im) => im.path),
+    holdout,
+    seed,
+  );
+  const run: FinetuneRun = {
+    version: 1,
+    name,
+    folders: report.folders,
+    recursive,
+    baseName: base.manifest.name,
+    baseDir,
+    mode: request.mode ?? 'full',
+    budget: request.budget,
+    holdout,
+    seed,
+    knobs,
+    trainFiles: split.train,
+    holdoutFiles: split.holdout,
+    skipped: report.skipped.length,
+    createdAt: new Date().toISOString(),
+  };
+  await saveRun(env.modelsDir, run);
+  callbacks.onEvent?.({ kind: 'run', run, resumed: false });
+  return execute(run, base, false, env, callbacks);
+}
+
+/**
+ * Continues an interrupted run from its checkpoint (or from the base model when it stopped before
+ * the first checkpoint). `budget` replaces the run's budget when given.
+ */
+export async function resumeFinetune(
+  name: string,
+  env: FinetuneEnv,
+  callbacks: FinetuneCallbacks = {},
+  budget?: FinetuneBudget,
+): Promise<FinetuneResult> {
+  const saved = await loadRun(env.modelsDir, modelName(name));
+  if (!saved) throw new FinetuneError('no-run', `no interrupted fine-tuning run named "${name}" to resume`);
+  const run = budget ? { ...saved, budget } : saved;
+  const base = await loadModelDir(run.baseDir);
+  const hasCheckpoint =
+    (await stat(checkpointPath(env.modelsDir, run.name)).catch(() => undefined)) !== undefined;
+  callbacks.onEvent?.({ kind: 'run', run, resumed: hasCheckpoint });
+  return execute(run, base, hasCheckpoint, env, callbacks);
+}
+
+async function execute(
+  initialRun: FinetuneRun,
+  base: LoadedModel,
+  resume: boolean,
+  env: FinetuneEnv,
+  { signal, onEvent }: FinetuneCallbacks,
+): Promise<FinetuneResult> {
+  let run = initialRun;
+  const { knobs } = run;
+  const config: TrainConfig = {
+    architecture: base.architecture,
+    trainFiles: run.trainFiles,
+    validationFiles: run.holdoutFiles,
+    checkpointPath: checkpointPath(env.modelsDir, run.name),
+    seed: run.seed,
+    batchSize: knobs.batchSize,
+    lrSize: knobs.lrSize,
+    queries: knobs.queries,
+    schedule: { kind: 'constant', base: knobs.learningRate },
+    mode: TRAINING_MODE[run.mode],
+    provider: env.provider ?? 'cpu',
+    validateEvery: Math.max(1, knobs.validateEvery),
+    checkpointEvery: knobs.checkpointEvery,
+  };
+  const prior = resume ? (run.progress?.seconds ?? 0) : 0;
+  const started = performance.now();
+  const seconds = () => prior + (performance.now() - started) / 1000;
+  // run.json updates are chained so they land in order; awaited before returning.
+  let saving = Promise.resolve();
+  const update = (next: FinetuneRun) => {
+    run = next;
+    saving = saving.then(() => saveRun(env.modelsDir, next));
+  };
+  const minutes = run.budget.minutes === undefined ? undefined : Math.max(0, run.budget.minutes - prior / 60);
+  const result = await train(
+    config,
+    resume ? { resume: true } : { initial: base.weights },
+    { steps: run.budget.steps, minutes },
+    {
+      signal,
+      onEvent: (event) => {
+        onEvent?.(event);
+        if (event.kind === 'validation' && event.step === 0) {
+          const score = { psnr: event.psnr, bicubicPsnr: event.bicubicPsnr };
+          update({ ...run, base: score });
+          onEvent?.({ kind: 'baseline', ...score });
+        }
+        if (event.kind === 'checkpoint')
+          update({ ...run, progress: { step: event.step, seconds: seconds() } });
+      },
+    },
+  );
+  await saving;
+  if (result.stoppedBy === 'abort')
+    return { status: 'paused', name: run.name, step: result.step, seconds: seconds() };
+
+  const baseScore = run.base ?? result.history.validation.find((v) => v.step === 0);
+  const tuned = result.history.validation.at(-1);
+  if (!baseScore || !tuned) throw new Error('fine-tuning finished without a held-out score');
+  const tunedScore = { psnr: tuned.psnr, bicubicPsnr: tuned.bicubicPsnr };
+  const baseOnly = { psnr: baseScore.psnr, bicubicPsnr: baseScore.bicubicPsnr };
+  const dir = await saveModel(
+    run,
+    base,
+    result.weights,
+    { steps: result.step, seconds: result.wallClockSeconds },
+    baseOnly,
+    tunedScore,
+    env,
+    onEvent,
+  );
+  await discardRun(env.modelsDir, run.name);
+  return {
+    status: 'saved',
+    name: run.name,
+    dir,
+    baseName: run.baseName,
+    steps: result.step,
+    seconds: result.wallClockSeconds,
+    base: baseOnly,
+    tuned: tunedScore,
+    history: result.history,
+  };
+}
+
+/** Writes the model under the work folder, then renames it into place; a failure keeps the checkpoint. */
+async function saveModel(
+  run: FinetuneRun,
+  base: LoadedModel,
+  weights: Parameters<typeof exportModelDir>[2],
+  done: { steps: number; seconds: number },
+  before: ValidationScore,
+  after: ValidationScore,
+  env: FinetuneEnv,
+  onEvent: FinetuneCallbacks['onEvent'],
+): Promise<string> {
+  const staging = join(workDir(env.modelsDir, run.name), 'model');
+  onEvent?.({ kind: 'saving', dir: join(env.modelsDir, run.name) });
+  const heldOutImages = Math.min(4, run.holdoutFiles.length);
+  try {
+    await rm(staging, { recursive: true, force: true });
+    await exportModelDir(staging, base.architecture, weights, {
+      name: run.name,
+      displayName: run.name,
+      description: `Fine-tuned from ${run.baseName} on ${run.trainFiles.length} photos (${run.mode} mode, ${done.steps} steps): held-out PSNR ${before.psnr.toFixed(2)} -> ${after.psnr.toFixed(2)} dB`,
+      training: {
+        kind: 'finetune',
+        data: run.folders.join(', '),
+        folders: run.folders,
+        recursive: run.recursive,
+        baseModel: run.baseName,
+        baseModelDir: run.baseDir,
+        images: { train: run.trainFiles.length, heldOut: run.holdoutFiles.length, skipped: run.skipped },
+        steps: done.steps,
+        wallClockSeconds: Math.round(done.seconds),
+        mode: run.mode,
+        batch: run.knobs.batchSize,
+        lrSize: run.knobs.lrSize,
+        learningRate: run.knobs.learningRate,
+        seed: run.seed,
+      },
+      scores: {
+        heldOut: {
+          protocol: 'mean Y-PSNR at x2, x3, x4 (LIIF paper protocol), centre crops of held-out images',
+          images: heldOutImages,
+          basePsnr: before.psnr,
+          tunedPsnr: after.psnr,
+          bicubicPsnr: after.bicubicPsnr,
+          gainDb: after.psnr - before.psnr,
+        },
+      },
+    });
+    return await commitModelFolder(staging, env.modelsDir, run.name);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw new FinetuneError(
+      'save-failed',
+      `could not save the model "${run.name}" (${(err as Error).message}); nothing was replaced, the checkpoint is kept: resume to try again`,
+      [],
+      { cause: err },
+    );
+  }
+}

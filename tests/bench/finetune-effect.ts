@@ -1,0 +1,121 @@
+/**
+ * Does fine-tuning help? (issue 6, "Measured effect"). Splits a folder of one kind of photo 50/50
+ * (deterministically), fine-tunes the base model on one half in each mode (full, fast) with the
+ * given minute budget, and scores base and tuned models on the other half at x4 (paper protocol,
+ * Y-PSNR, LIIF Sec. 5.3 size-varied ground truths: photos at their native sizes).
+ *
+ * Meaningful only with a trained base model: the tiny random model used by the tests "improves"
+ * simply because it starts from noise.
+ *
+ *   npx tsx tests/bench/finetune-effect.ts --data ../shared/data/bench/B100 --from <trained model> --minutes 10
+ *   npx tsx tests/bench/finetune-effect.ts --data DIR --from DIR --minutes 1 --batch 4 --lr-size 24 --limit 10
+ *
+ * Options: --modes full,fast  --scale 4  --limit N (eval images)  --batch B --lr-size L  --seed S
+ * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { evaluateSets } from '../../electron/core/eval/evaluate.js';
+import { type FinetuneMode, startFinetune } from '../../electron/core/finetune/index.js';
+import { scanFolders } from '../../electron/core/finetune/scan.js';
+import { openModel } from '../../electron/core/infer/open-model.js';
+import { defaultModelRoots } from '../../electron/core/model/model-registry.js';
+import { splitHoldout } from '../../electron/core/train/data/holdout.js';
+
+const { values } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    from: { type: 'string' },
+    minutes: { type: 'string', default: '10' },
+    modes: { type: 'string', default: 'full,fast' },
+    scale: { type: 'string', default: '4' },
+    limit: { type: 'string' },
+    batch: { type: 'string' },
+    'lr-size': { type: 'string' },
+    seed: { type: 'string', default: '0' },
+  },
+});
+if (!values.data) throw new Error('--data DIR is required (and --from a trained model to be meaningful)');
+const scale = Number(values.scale);
+const seed = Number(values.seed);
+const lrSize = values['lr-size'] ? Number(values['lr-size']) : undefined;
+const knobs = {
+  ...(values.batch ? { batchSize: Number(values.batch) } : {}),
+  ...(lrSize ? { lrSize, queries: lrSize * lrSize } : {}),
+};
+const scan = await scanFolders([resolve(values.data)], { recursive: true, lrSize: lrSize ?? 48 });
+// The second half of a 50/50 split is never seen in training; the first half is the user's folder.
+const halves = splitHoldout(
+  scan.usable.map((im) => im.path),
+  0.5,
+  seed,
+);
+const evalSet = {
+  name: 'other half',
+  files: halves.holdout.slice(0, values.limit ? Number(values.limit) : undefined),
+};
+const score = async (model: string) => {
+  const engine = await openModel(model, 'cpu', defaultModelRoots());
+  try {
+    const run = await evaluateSets(engine, [evalSet], [scale]);
+    return { psnr: run.results[0].model!.psnr, bicubic: run.results[0].bicubic.psnr };
+  } finally {
+    await engine.release();
+  }
+};
+
+const from = values.from ?? 'liif-edsr-baseline';
+const base = await score(from);
+console.log(
+  `${halves.train.length} tuning / ${evalSet.files.length} eval images; base x${scale} ${base.psnr.toFixed(3)} dB (bicubic ${base.bicubic.toFixed(3)} dB)`,
+);
+const modelsDir = await mkdtemp(join(tmpdir(), 'liif-ft-bench-'));
+const rows: Array<Record<string, unknown>> = [];
+try {
+  for (const mode of values.modes.split(',') as FinetuneMode[]) {
+    const started = performance.now();
+    const result = await startFinetune(
+      {
+        name: `bench-${mode}`,
+        folders: halves.train,
+        from,
+        budget: { minutes: Number(values.minutes) },
+        mode,
+        holdout: 0.1,
+        seed,
+        knobs,
+      },
+      { modelsDir, roots: defaultModelRoots() },
+    );
+    if (result.status !== 'saved') throw new Error('the run did not finish');
+    const tuned = await score(result.dir);
+    const row = {
+      mode,
+      steps: result.steps,
+      trainSeconds: Math.round(result.seconds),
+      wallSeconds: Math.round((performance.now() - started) / 1000),
+      basePsnr: base.psnr,
+      tunedPsnr: tuned.psnr,
+      gainDb: tuned.psnr - base.psnr,
+      heldOutDuringTraining: { base: result.base.psnr, tuned: result.tuned.psnr },
+    };
+    rows.push(row);
+    console.log(
+      `${mode}: ${row.steps} steps in ${row.trainSeconds} s; x${scale} ${base.psnr.toFixed(3)} -> ${tuned.psnr.toFixed(3)} dB (${row.gainDb >= 0 ? '+' : ''}${row.gainDb.toFixed(3)})`,
+    );
+  }
+} finally {
+  await rm(modelsDir, { recursive: true, force: true });
+}
+console.log(
+  JSON.stringify({
+    data: values.data,
+    from,
+    scale,
+    minutes: Number(values.minutes),
+    bicubic: base.bicubic,
+    rows,
+  }),
+);

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lastJson, liif } from '../../../helpers/run-cli.js';
+import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
+import { makePhotoFolder } from '../finetune/photo-folder.js';
+
+const BIN = join(import.meta.dirname, '../../../../bin/liif.js');
+const SMALL = ['--batch', '2', '--lr-size', '16', '--queries', '64', '--validate-every', '2'];
+
+describe('liif finetune', () => {
+  let photos: string;
+  let base: { root: string; dir: string };
+  beforeAll(async () => {
+    photos = await mkdtemp(join(tmpdir(), 'liif-cli-ft-'));
+    await makePhotoFolder(photos);
+    base = await makeTinyModelRoot('base', 2);
+  });
+
+  it('saves a model that liif models lists and liif upscale --model uses', async () => {
+    const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
+    const env = { LIIF_MODELS_DIR: userModels };
+    const r = await liif(
+      [
+        'finetune',
+        '--data',
+        photos,
+        '--name',
+        'mine',
+        '--from',
+        base.dir,
+        '--steps',
+        '3',
+        '--mode',
+        'fast',
+        ...SMALL,
+        '--json',
+      ],
+      env,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/found 6 usable images, skipped 3 \(1 not-an-image, 1 truncated, 1 too-small\)/);
+    expect(r.stderr).toMatch(/base model held-out PSNR/);
+    const summary = lastJson(r.stdout);
+    expect(summary).toMatchObject({ status: 'saved', name: 'mine', steps: 3, baseModel: 'base' });
+    expect(summary.basePsnr).toBeGreaterThan(0);
+    expect(summary.tunedPsnr).toBeGreaterThan(0);
+
+    const models = lastJson((await liif(['models', '--json'], env)).stdout);
+    expect(models.models.map((m: { name: string }) => m.name)).toContain('mine');
+    const out = await mkdtemp(join(tmpdir(), 'liif-cli-ft-out-'));
+    const up = await liif(
+      ['upscale', join(photos, 'photo-0.png'), '--scale', '2', '--model', 'mine', '-o', out, '--json'],
+      env,
+    );
+    expect(up.code, up.stderr).toBe(0);
+    expect(lastJson(up.stdout).results[0]).toMatchObject({ status: 'done', width: 128, height: 96 });
+    expect(await readdir(out)).toHaveLength(1);
+  });
+
+  it('resumes after the process is killed mid-run', async () => {
+    const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
+    const env = { ...process.env, LIIF_MODELS_DIR: userModels };
+    const runFile = join(userModels, '.finetune', 'killed', 'run.json');
+    const args = ['finetune', '--data', photos, '--name', 'killed', '--from', base.dir, '--steps', '100000'];
+    const child = spawn(process.execPath, [BIN, ...args, ...SMALL, '--checkpoint-every', '1'], { env });
+    const progress = async () =>
+      (JSON.parse(await readFile(runFile, 'utf8').catch(() => '{}')) as { progress?: { step: number } })
+        .progress;
+    while (((await progress())?.step ?? 0) < 2) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const at = (await progress())!.step;
+    const r = await liif(['finetune', '--name', 'killed', '--resume', '--steps', String(at + 2), '--json'], {
+      LIIF_MODELS_DIR: userModels,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/resuming "killed"/);
+    expect(lastJson(r.stdout)).toMatchObject({ status: 'saved', steps: at + 2 });
+    expect(await readdir(userModels)).toEqual(['killed']);
+  });
+
+  it('an empty folder, a missing name or an unknown resume is a usage error with a clear message', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'liif-cli-empty-'));
+    const env = { LIIF_MODELS_DIR: await mkdtemp(join(tmpdir(), 'liif-cli-user-')) };
+    const r = await liif(['finetune', '--data', empty, '--name', 'x', '--from', base.dir], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/liif finetune: no image files in .*liif-cli-empty/);
+    const noName = await liif(['finetune', '--data', empty], env);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toMatch(/--name NAME is required/);
+    const noRun = await liif(['finetune', '--name', 'ghost', '--resume'], env);
+    expect(noRun.code).toBe(2);
+    expect(noRun.stderr).toMatch(/no interrupted fine-tuning run named "ghost"/);
+  });
+});

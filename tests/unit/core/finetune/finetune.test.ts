@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FinetuneEvent,
+  type FinetuneRequest,
+  resumeFinetune,
+  startFinetune,
+} from '../../../../electron/core/finetune/finetune.js';
+import { listInterruptedRuns } from '../../../../electron/core/finetune/finetune-run.js';
+import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
+import { listModels } from '../../../../electron/core/model/model-registry.js';
+import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
+import { makePhotoFolder } from './photo-folder.js';
+
+/** Test-sized training: tiny model, 16-pixel crops, 64 queries, batch 2. */
+const KNOBS = {
+  batchSize: 2,
+  lrSize: 16,
+  queries: 64,
+  learningRate: 1e-3,
+  validateEvery: 2,
+  checkpointEvery: 1,
+};
+
+async function folderHash(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of (await readdir(dir)).sort()) hash.update(name).update(await readFile(join(dir, name)));
+  return hash.digest('hex');
+}
+
+describe('fine-tuning', () => {
+  let photos: string;
+  let base: { root: string; dir: string };
+  let baseHash: string;
+  const newModelsDir = () => mkdtemp(join(tmpdir(), 'liif-user-models-'));
+  const request = (name: string, extra: Partial<FinetuneRequest> = {}): FinetuneRequest => ({
+    name,
+    folders: [photos],
+    recursive: true,
+    from: base.dir,
+    budget: { steps: 4 },
+    holdout: 0.25,
+    knobs: KNOBS,
+    ...extra,
+  });
+  beforeAll(async () => {
+    photos = await mkdtemp(join(tmpdir(), 'liif-ft-photos-'));
+    await makePhotoFolder(photos);
+    base = await makeTinyModelRoot('base', 5);
+    baseHash = await folderHash(base.dir);
+  });
+
+  it('trains, scores base and tuned on the same held-out images, and saves a named model', async () => {
+    const modelsDir = await newModelsDir();
+    const events: FinetuneEvent[] = [];
+    const result = await startFinetune(
+      request('my photos'),
+      { modelsDir, roots: [base.root] },
+      {
+        onEvent: (e) => events.push(e),
+      },
+    );
+    expect(result.status).toBe('saved');
+    if (result.status !== 'saved') return;
+    expect(result.steps).toBe(4);
+    const scan = events.find((e) => e.kind === 'scan');
+    expect(scan?.kind === 'scan' && scan.report.usable.length).toBe(8);
+    const baseline = events.find((e) => e.kind === 'baseline');
+    expect(baseline?.kind === 'baseline' && baseline.psnr).toBe(result.base.psnr);
+    expect(result.tuned.psnr).not.toBe(result.base.psnr);
+    expect(events.filter((e) => e.kind === 'step').length).toBe(4);
+
+    const model = await loadModelDir(result.dir);
+    expect(model.manifest.name).toBe('my photos');
+    expect(model.manifest.training).toMatchObject({
+      kind: 'finetune',
+      baseModel: 'base',
+      steps: 4,
+      mode: 'full',
+      images: { train: 6, heldOut: 2, skipped: 3 },
+    });
+    expect(model.manifest.scores?.heldOut).toMatchObject({
+      basePsnr: result.base.psnr,
+      tunedPsnr: result.tuned.psnr,
+    });
+    expect((await listModels([modelsDir])).map((m) => m.name)).toEqual(['my photos']);
+    expect(await listInterruptedRuns(modelsDir)).toEqual([]);
+    expect(await folderHash(base.dir)).toBe(baseHash);
+  });
+
+  it('cancelling leaves the base model untouched and writes no model; resuming continues the run', async () => {
+    const modelsDir = await newModelsDir();
+    const controller = new AbortController();
+    const paused = await startFinetune(
+      request('resumable', { budget: { steps: 5 } }),
+      { modelsDir, roots: [base.root] },
+      {
+        signal: controller.signal,
+        onEvent: (e) => e.kind === 'step' && e.step === 2 && controller.abort(),
+      },
+    );
+    expect(paused).toMatchObject({ status: 'paused', step: 2 });
+    expect(await listModels([modelsDir])).toEqual([]);
+    expect(await folderHash(base.dir)).toBe(baseHash);
+    const runs = await listInterruptedRuns(modelsDir);
+    expect(runs.map((r) => [r.run.name, r.hasCheckpoint, r.run.progress?.step])).toEqual([
+      ['resumable', true, 2],
+    ]);
+    expect(runs[0].run.base?.psnr).toBeGreaterThan(0);
+    await expect(startFinetune(request('resumable'), { modelsDir, roots: [base.root] })).rejects.toThrow(
+      /interrupted fine-tuning run named "resumable" exists/,
+    );
+
+    const steps: number[] = [];
+    const done = await resumeFinetune(
+      'resumable',
+      { modelsDir, roots: [base.root] },
+      {
+        onEvent: (e) => e.kind === 'step' && steps.push(e.step),
+      },
+    );
+    expect(steps).toEqual([3, 4, 5]);
+    expect(done).toMatchObject({ status: 'saved', steps: 5 });
+    if (done.status === 'saved') expect(done.base.psnr).toBe(runs[0].run.base?.psnr);
+    expect((await listModels([modelsDir])).map((m) => m.name)).toEqual(['resumable']);
+    expect(await listInterruptedRuns(modelsDir)).toEqual([]);
+  });
+
+  it('fast mode trains the decoder only', async () => {
+    const modelsDir = await newModelsDir();
+    const result = await startFinetune(request('fast one', { mode: 'fast', budget: { steps: 2 } }), {
+      modelsDir,
+      roots: [base.root],
+    });
+    if (result.status !== 'saved') throw new Error('not saved');
+    const [tuned, original] = await Promise.all([loadModelDir(result.dir), loadModelDir(base.dir)]);
+    expect(tuned.weights.get('encoder.head.0.weight')).toEqual(original.weights.get('encoder.head.0.weight'));
+    expect(tuned.weights.get('imnet.layers.0.weight')).not.toEqual(
+      original.weights.get('imnet.layers.0.weight'),
+    );
+  });
+
+  it('refuses a taken name, a bad name and a folder without photos before training', async () => {
+    const modelsDir = await newModelsDir();
+    const env = { modelsDir: base.root, roots: [base.root] };
+    await expect(startFinetune(request('base'), env)).rejects.toThrow(/a model named "base" already exists/);
+    await expect(startFinetune(request('../escape'), env)).rejects.toThrow(/not a usable model name/);
+    const empty = await mkdtemp(join(tmpdir(), 'liif-ft-empty-'));
+    await expect(
+      startFinetune(request('x', { folders: [empty] }), { modelsDir, roots: [base.root] }),
+    ).rejects.toThrow(/no image files in/);
+    expect(await listInterruptedRuns(modelsDir)).toEqual([]);
+  });
+});
