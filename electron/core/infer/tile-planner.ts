@@ -43,8 +43,11 @@ function neededCodes(start: number, end: number, outSize: number, lrSize: number
 
 /**
  * Picks tile and chunk sizes from a memory budget. Per LR crop pixel ONNX Runtime holds a few
- * 64-channel activations and the 256-channel codes (~2.5 KB); per query in flight, four ensemble
- * members x 256 hidden floats x a few live tensors (~20 KB).
+ * 64-channel activations and the 256-channel codes (~2.5 KB), and the codes come back to
+ * JavaScript once more; per query in flight, four ensemble members x 256 hidden floats x a few
+ * live tensors (~20 KB). The shares below were calibrated by tests/bench/peak-rss.ts: ORT's arena
+ * grows in powers of two, so a share of a quarter of the budget per stage keeps the whole
+ * process near the budget.
  */
 export function sizeTiles(
   arch: LiifArchitecture,
@@ -54,9 +57,9 @@ export function sizeTiles(
 ): TileSizing {
   const budget = budgetMB * 1024 * 1024;
   const perQuery = 4 * arch.hidden * 4 * 5;
-  const chunkQueries = Math.max(1024, Math.min(65536, Math.floor((budget * 0.4) / perQuery)));
-  const perCode = (4 * arch.features + 2 * arch.hidden + 3) * 4;
-  const cropSide = Math.floor(Math.sqrt((budget * 0.5) / perCode));
+  const chunkQueries = Math.max(1024, Math.min(65536, Math.floor((budget * 0.2) / perQuery)));
+  const perCode = (4 * arch.features + 3 * arch.hidden + 3) * 4;
+  const cropSide = Math.floor(Math.sqrt((budget * 0.25) / perCode));
   const coreSide = Math.max(16, cropSide - 2 * receptiveRadius(arch));
   const tileSide = tileSideOverride ?? Math.max(32, Math.floor(coreSide * Math.max(1, scale)));
   return { tileSide, chunkQueries };
