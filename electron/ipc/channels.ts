@@ -16,11 +16,23 @@ export enum Channel {
   SetOverride = 'queue:set-override',
   UpdateSettings = 'settings:update',
   Preview = 'preview:region',
+  FinetuneOverview = 'finetune:overview',
+  FinetuneScan = 'finetune:scan',
+  FinetuneStart = 'finetune:start',
+  FinetunePause = 'finetune:pause',
+  FinetuneResume = 'finetune:resume',
+  FinetuneCancel = 'finetune:cancel',
+  ModelRename = 'models:rename',
+  ModelDelete = 'models:delete',
+  ModelExport = 'models:export',
+  ModelImport = 'models:import',
   /** Electron only: native dialogs and the file manager. */
   OpenFiles = 'dialog:open-files',
   OpenFolder = 'dialog:open-folder',
   ChooseOutputFolder = 'dialog:choose-output-folder',
   ShowInFolder = 'shell:show-in-folder',
+  /** A folder for training photos, a model export or import: the chosen path, or null. */
+  ChooseFolder = 'dialog:choose-folder',
   /** main -> renderer: one typed AppEvent per message. */
   Event = 'app:event',
 }
@@ -39,10 +51,21 @@ export const INVOKE_CHANNELS = [
   Channel.SetOverride,
   Channel.UpdateSettings,
   Channel.Preview,
+  Channel.FinetuneOverview,
+  Channel.FinetuneScan,
+  Channel.FinetuneStart,
+  Channel.FinetunePause,
+  Channel.FinetuneResume,
+  Channel.FinetuneCancel,
+  Channel.ModelRename,
+  Channel.ModelDelete,
+  Channel.ModelExport,
+  Channel.ModelImport,
   Channel.OpenFiles,
   Channel.OpenFolder,
   Channel.ChooseOutputFolder,
   Channel.ShowInFolder,
+  Channel.ChooseFolder,
 ] as const;
 
 /** Channels the main process pushes to the renderer. */
@@ -64,6 +87,16 @@ export const SERVICE_CHANNELS = [
   Channel.SetOverride,
   Channel.UpdateSettings,
   Channel.Preview,
+  Channel.FinetuneOverview,
+  Channel.FinetuneScan,
+  Channel.FinetuneStart,
+  Channel.FinetunePause,
+  Channel.FinetuneResume,
+  Channel.FinetuneCancel,
+  Channel.ModelRename,
+  Channel.ModelDelete,
+  Channel.ModelExport,
+  Channel.ModelImport,
 ] as const;
 
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];

@@ -6,8 +6,21 @@
  * type graph stays free of Node modules; electron/core/service checks they stay equal.
  */
 import type { Channel } from './channels.js';
+import type {
+  FinetuneOverview,
+  FinetuneStartRequest,
+  FinetuneUpdate,
+  FolderRequest,
+  ModelExportRequest,
+  ModelNameRequest,
+  ModelRenameRequest,
+  RunNameRequest,
+  ScanRequest,
+  ScanSummary,
+} from './finetune-payloads.js';
 import type { SizeChoice } from './size-choice.js';
 
+export type * from './finetune-payloads.js';
 export type { SizeChoice } from './size-choice.js';
 
 export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
@@ -126,6 +139,10 @@ export interface ModelInfo {
   readonly displayName?: string;
   readonly description?: string;
   readonly error?: string;
+  /** In the user models folder (fine-tuned or imported): can be renamed and deleted. */
+  readonly user?: boolean;
+  /** Held-out PSNR before and after fine-tuning, from the model card. */
+  readonly heldOut?: { readonly basePsnr: number; readonly tunedPsnr: number };
 }
 
 export interface AppSnapshot {
@@ -187,7 +204,9 @@ export type AppEvent =
       readonly overall: OverallProgress;
     }
   | { readonly kind: 'engine'; readonly engine: EngineStatus }
-  | { readonly kind: 'settings'; readonly settings: Settings };
+  | { readonly kind: 'settings'; readonly settings: Settings }
+  | { readonly kind: 'models'; readonly models: readonly ModelInfo[] }
+  | { readonly kind: 'finetune'; readonly update: FinetuneUpdate };
 
 /** Request and result of every invoke channel. */
 export interface InvokeMap {
@@ -203,6 +222,17 @@ export interface InvokeMap {
   [Channel.SetOverride]: { request: OverrideRequest; result: QueueSnapshot };
   [Channel.UpdateSettings]: { request: SettingsPatch; result: Settings };
   [Channel.Preview]: { request: PreviewRequest; result: PreviewResult };
+  [Channel.FinetuneOverview]: { request: undefined; result: FinetuneOverview };
+  [Channel.FinetuneScan]: { request: ScanRequest; result: ScanSummary };
+  [Channel.FinetuneStart]: { request: FinetuneStartRequest; result: FinetuneOverview };
+  [Channel.FinetunePause]: { request: undefined; result: FinetuneOverview };
+  [Channel.FinetuneResume]: { request: RunNameRequest; result: FinetuneOverview };
+  [Channel.FinetuneCancel]: { request: RunNameRequest; result: FinetuneOverview };
+  [Channel.ModelRename]: { request: ModelRenameRequest; result: readonly ModelInfo[] };
+  [Channel.ModelDelete]: { request: ModelNameRequest; result: readonly ModelInfo[] };
+  [Channel.ModelExport]: { request: ModelExportRequest; result: string };
+  [Channel.ModelImport]: { request: FolderRequest; result: readonly ModelInfo[] };
+  [Channel.ChooseFolder]: { request: undefined; result: string | null };
   [Channel.OpenFiles]: { request: undefined; result: AddResult };
   [Channel.OpenFolder]: { request: undefined; result: AddResult };
   [Channel.ChooseOutputFolder]: { request: undefined; result: Settings };

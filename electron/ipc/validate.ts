@@ -17,6 +17,7 @@ import {
   type RequestOf,
   type SettingsPatch,
 } from './payloads.js';
+import type { FinetuneBudget, FinetuneStartRequest } from './finetune-payloads.js';
 import type { SizeChoice } from './size-choice.js';
 
 export class PayloadError extends Error {
@@ -33,6 +34,10 @@ export const LIMITS = {
   maxPathLength: 4096,
   maxTemplate: 200,
   maxPreviewSide: 2048,
+  maxFolders: 100,
+  maxModelName: 64,
+  maxSteps: 10_000_000,
+  maxMinutes: 7 * 24 * 60,
 } as const;
 
 type Obj = Record<string, unknown>;
@@ -170,6 +175,36 @@ function none(v: unknown): undefined {
 
 const item = (v: unknown) => ({ id: itemId(record(v, 'request').id) });
 
+const modelName = (v: unknown, what = 'model name') => text(v, what, LIMITS.maxModelName);
+
+function folders(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > LIMITS.maxFolders)
+    throw new PayloadError(`folders must be a list of 1-${LIMITS.maxFolders} folders`);
+  return v.map((p) => absolutePath(p, 'folder'));
+}
+
+function parseBudget(v: unknown): FinetuneBudget {
+  const o = record(v, 'budget');
+  const steps = o.steps === undefined ? undefined : int(o.steps, 'steps', 1, LIMITS.maxSteps);
+  const minutes = o.minutes === undefined ? undefined : finite(o.minutes, 'minutes', 0.01, LIMITS.maxMinutes);
+  if (steps === undefined && minutes === undefined) throw new PayloadError('the budget needs steps or minutes');
+  return { ...(steps !== undefined ? { steps } : {}), ...(minutes !== undefined ? { minutes } : {}) };
+}
+
+function parseFinetuneStart(v: unknown): FinetuneStartRequest {
+  const o = record(v, 'request');
+  return {
+    name: modelName(o.name),
+    folders: folders(o.folders),
+    recursive: bool(o.recursive, 'recursive'),
+    base: o.base === null ? null : modelName(o.base, 'base model'),
+    budget: parseBudget(o.budget),
+    mode: oneOf(o.mode, ['full', 'fast'] as const, 'mode'),
+  };
+}
+
+const named = (v: unknown) => ({ name: modelName(record(v, 'request').name) });
+
 /** One parser per service channel: raw payload in, typed request out. */
 export const parsers: { readonly [C in ServiceChannel]: (payload: unknown) => RequestOf<C> } = {
   [Channel.Snapshot]: none,
@@ -195,6 +230,25 @@ export const parsers: { readonly [C in ServiceChannel]: (payload: unknown) => Re
     const o = record(v, 'request');
     return { id: itemId(o.id), region: parseRegion(o.region) };
   },
+  [Channel.FinetuneOverview]: none,
+  [Channel.FinetuneScan]: (v) => {
+    const o = record(v, 'request');
+    return { folders: folders(o.folders), recursive: bool(o.recursive, 'recursive') };
+  },
+  [Channel.FinetuneStart]: parseFinetuneStart,
+  [Channel.FinetunePause]: none,
+  [Channel.FinetuneResume]: named,
+  [Channel.FinetuneCancel]: named,
+  [Channel.ModelRename]: (v) => {
+    const o = record(v, 'request');
+    return { name: modelName(o.name), to: modelName(o.to, 'new name') };
+  },
+  [Channel.ModelDelete]: named,
+  [Channel.ModelExport]: (v) => {
+    const o = record(v, 'request');
+    return { name: modelName(o.name), folder: absolutePath(o.folder, 'folder') };
+  },
+  [Channel.ModelImport]: (v) => ({ folder: absolutePath(record(v, 'request').folder, 'folder') }),
 };
 
 /** Parsers for the Electron-only channels. */

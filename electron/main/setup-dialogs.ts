@@ -37,6 +37,18 @@ export async function chooseOutputFolder(service: AppService, window: BrowserWin
   return service.updateSettings({ output: { folder } });
 }
 
+/** One folder for training photos, a model export or an import; it becomes a chosen path. */
+export async function chooseFolder(service: AppService, window: BrowserWindow): Promise<string | null> {
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Choose a folder',
+    properties: ['openDirectory', 'createDirectory'],
+  });
+  const folder = result.canceled ? undefined : result.filePaths[0];
+  if (!folder) return null;
+  service.chosen.add(folder);
+  return folder;
+}
+
 function addChosen(service: AppService, paths: string[]): Promise<AddResult> {
   for (const p of paths) service.chosen.add(p);
   return service.addPaths({ paths, recursive: service.settings.recursive });
@@ -54,6 +66,10 @@ export function setupDialogs(service: AppService, window: BrowserWindow): void {
   handle(window, Channel.ChooseOutputFolder, (payload) => {
     parseNone(payload);
     return chooseOutputFolder(service, window);
+  });
+  handle(window, Channel.ChooseFolder, (payload) => {
+    parseNone(payload);
+    return chooseFolder(service, window);
   });
   handle(window, Channel.ShowInFolder, (payload) => {
     const output = service.outputOf(parseItemRequest(payload).id);

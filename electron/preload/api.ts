@@ -7,11 +7,16 @@ import type {
   AddResult,
   AppEvent,
   AppSnapshot,
+  FinetuneOverview,
+  FinetuneStartRequest,
   ImageRef,
   ItemOverride,
+  ModelInfo,
   PreviewRequest,
   PreviewResult,
   QueueSnapshot,
+  ScanRequest,
+  ScanSummary,
   Settings,
   SettingsPatch,
 } from '../ipc/payloads.js';
@@ -39,6 +44,19 @@ export interface LiifApi {
   setOverride(id: string, override: ItemOverride | null): Promise<QueueSnapshot>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   previewRegion(request: PreviewRequest): Promise<PreviewResult>;
+  /** A folder dialog (the test transport answers with a folder the test registered); null: cancelled. */
+  chooseFolder(): Promise<string | null>;
+  finetuneOverview(): Promise<FinetuneOverview>;
+  scanFolders(request: ScanRequest): Promise<ScanSummary>;
+  startFinetune(request: FinetuneStartRequest): Promise<FinetuneOverview>;
+  pauseFinetune(): Promise<FinetuneOverview>;
+  resumeFinetune(name: string): Promise<FinetuneOverview>;
+  cancelFinetune(name: string): Promise<FinetuneOverview>;
+  renameModel(name: string, to: string): Promise<readonly ModelInfo[]>;
+  deleteModel(name: string): Promise<readonly ModelInfo[]>;
+  /** Copies the model into `folder`; returns the new model folder. */
+  exportModel(name: string, folder: string): Promise<string>;
+  importModel(folder: string): Promise<readonly ModelInfo[]>;
   /** A URL the page can load for an image the service registered. */
   imageUrl(image: ImageRef): string;
   /** Pushed events; returns the unsubscribe function. */

@@ -39,6 +39,17 @@ const api: LiifApi = {
   setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),
   updateSettings: (patch) => invoke(Channel.UpdateSettings, patch),
   previewRegion: (request) => invoke(Channel.Preview, request),
+  chooseFolder: () => invoke(Channel.ChooseFolder),
+  finetuneOverview: () => invoke(Channel.FinetuneOverview),
+  scanFolders: (request) => invoke(Channel.FinetuneScan, request),
+  startFinetune: (request) => invoke(Channel.FinetuneStart, request),
+  pauseFinetune: () => invoke(Channel.FinetunePause),
+  resumeFinetune: (name) => invoke(Channel.FinetuneResume, { name }),
+  cancelFinetune: (name) => invoke(Channel.FinetuneCancel, { name }),
+  renameModel: (name, to) => invoke(Channel.ModelRename, { name, to }),
+  deleteModel: (name) => invoke(Channel.ModelDelete, { name }),
+  exportModel: (name, folder) => invoke(Channel.ModelExport, { name, folder }),
+  importModel: (folder) => invoke(Channel.ModelImport, { folder }),
   imageUrl: (image) => `liif-image://image/${encodeURIComponent(image)}`,
   onEvent: (listener) => {
     const forward = (_event: IpcRendererEvent, message: AppEvent) => listener(message);

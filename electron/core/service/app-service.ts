@@ -4,7 +4,7 @@
  * test transport both call this one module. Inference runs in a worker thread via the bridge.
  */
 import { mkdir, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type {
   AddPathsRequest,
   AddResult,
@@ -26,13 +26,16 @@ import { errorText } from '../image/image-errors.js';
 import { outputFileName } from '../image/output-name.js';
 import { isAbortError } from '../infer/progress.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
+import type { FinetuneKnobs } from '../finetune/finetune-run.js';
 import { listModels } from '../model/model-registry.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';
+import { FinetuneService, type ModelsChange } from './finetune-service.js';
 import { ImageStore } from './image-store.js';
 import { InferenceBridge } from './inference-bridge.js';
 import { jobRequest, templateWithExt } from './job-request.js';
 import { probeEntries } from './probe-entries.js';
+import { ServiceError } from './service-error.js';
 import { SettingsStore } from './settings-store.js';
 import { makeThumbnail } from './thumbnails.js';
 import type { EngineConfig } from './worker-protocol.js';
@@ -43,12 +46,13 @@ export interface AppServiceOptions {
   /** Model folders, in order (shipped models first). */
   readonly modelRoots: readonly string[];
   readonly bridge?: InferenceBridge;
+  /** Where fine-tuned and imported models go (default: the last model root). */
+  readonly userModelsDir?: string;
+  /** Smaller fine-tuning settings (tests). */
+  readonly finetuneKnobs?: Partial<FinetuneKnobs>;
 }
 
-/** A refusal the user should read as is (unknown item, a path that was not chosen...). */
-export class ServiceError extends Error {
-  override readonly name = 'ServiceError';
-}
+export { ServiceError } from './service-error.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 const PREVIEWS_KEPT = 6;
@@ -58,6 +62,7 @@ export class AppService {
   readonly images = new ImageStore();
   private readonly listeners = new Set<(event: AppEvent) => void>();
   private readonly queue: BatchQueue;
+  readonly finetune: FinetuneService;
   private readonly thumbnails = new Map<string, string>();
   private readonly lastProgress = new Map<string, number>();
   private engine: EngineStatus = { state: 'idle' };
@@ -77,6 +82,16 @@ export class AppService {
       run: (entry, signal, onProgress) => this.runEntry(entry, signal, onProgress),
       changed: () => this.queueChanged(),
       progressed: (entry) => this.progressed(entry),
+    });
+    const roots = options.modelRoots;
+    this.finetune = new FinetuneService({
+      modelsDir: options.userModelsDir ?? roots[roots.length - 1] ?? join(options.dataDir, 'models'),
+      roots,
+      chosen: this.chosen,
+      provider: () => this.settings.provider,
+      ...(options.finetuneKnobs ? { knobs: options.finetuneKnobs } : {}),
+      emit: (update) => this.emit({ kind: 'finetune', update }),
+      modelsChanged: (change) => this.modelsChanged(change),
     });
   }
 
@@ -255,7 +270,22 @@ export class AppService {
     return this.queue.idle();
   }
 
+  /** The model list, after a fine-tune or a library action (the upscaling setting follows). */
+  async modelList(): Promise<readonly ModelInfo[]> {
+    this.models = await this.listModelInfo();
+    return this.models;
+  }
+
+  private async modelsChanged(change: ModelsChange): Promise<void> {
+    const models = await this.modelList();
+    this.emit({ kind: 'models', models });
+    const current = this.settings.model;
+    if (change.kind === 'renamed' && current === change.from) await this.updateSettings({ model: change.to });
+    if (change.kind === 'deleted' && current === change.name) await this.updateSettings({ model: null });
+  }
+
   async close(): Promise<void> {
+    await this.finetune.close();
     this.queue.cancelAll();
     this.preview?.abort();
     await this.queue.idle();
@@ -374,6 +404,7 @@ export class AppService {
 
   private async listModelInfo(): Promise<ModelInfo[]> {
     const listings = await listModels([...this.options.modelRoots]);
+    const userDir = this.options.userModelsDir ?? this.options.modelRoots.at(-1);
     const seen = new Set<string>();
     const models: ModelInfo[] = [];
     for (const m of listings) {
@@ -384,6 +415,8 @@ export class AppService {
         ...(m.manifest?.displayName ? { displayName: m.manifest.displayName } : {}),
         ...(m.manifest?.description ? { description: m.manifest.description } : {}),
         ...(m.error ? { error: m.error } : {}),
+        ...(userDir && resolve(dirname(m.dir)) === resolve(userDir) ? { user: true } : {}),
+        ...heldOutScores(m.manifest?.scores),
       });
     }
     return models;
@@ -423,4 +456,11 @@ export class AppService {
       overall: this.queue.overall(now),
     });
   }
+}
+
+/** Before/after held-out PSNR from a fine-tuned model's card (finetune.ts writes scores.heldOut). */
+function heldOutScores(scores: Record<string, unknown> | undefined): Pick<ModelInfo, 'heldOut'> {
+  const heldOut = scores?.heldOut as { basePsnr?: unknown; tunedPsnr?: unknown } | undefined;
+  if (typeof heldOut?.basePsnr !== 'number' || typeof heldOut.tunedPsnr !== 'number') return {};
+  return { heldOut: { basePsnr: heldOut.basePsnr, tunedPsnr: heldOut.tunedPsnr } };
 }

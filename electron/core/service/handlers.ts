@@ -6,7 +6,8 @@ import { Channel, type ServiceChannel } from '../../ipc/channels.js';
 import type { RequestOf, ResultOf } from '../../ipc/payloads.js';
 import { PayloadError, parsers } from '../../ipc/validate.js';
 import { errorText } from '../image/image-errors.js';
-import { type AppService, ServiceError } from './app-service.js';
+import type { AppService } from './app-service.js';
+import { ServiceError } from './service-error.js';
 
 export type ServiceHandlers = {
   readonly [C in ServiceChannel]: (request: RequestOf<C>) => Promise<ResultOf<C>> | ResultOf<C>;
@@ -26,6 +27,25 @@ export function serviceHandlers(service: AppService): ServiceHandlers {
     [Channel.SetOverride]: ({ id, override }) => service.setOverride(id, override),
     [Channel.UpdateSettings]: (patch) => service.updateSettings(patch),
     [Channel.Preview]: (request) => service.previewRegion(request),
+    [Channel.FinetuneOverview]: () => service.finetune.overview(),
+    [Channel.FinetuneScan]: (request) => service.finetune.scan(request),
+    [Channel.FinetuneStart]: (request) => service.finetune.start(request),
+    [Channel.FinetunePause]: () => service.finetune.pause(),
+    [Channel.FinetuneResume]: (request) => service.finetune.resume(request),
+    [Channel.FinetuneCancel]: (request) => service.finetune.cancel(request),
+    [Channel.ModelRename]: async ({ name, to }) => {
+      await service.finetune.renameModel(name, to);
+      return service.modelList();
+    },
+    [Channel.ModelDelete]: async ({ name }) => {
+      await service.finetune.deleteModel(name);
+      return service.modelList();
+    },
+    [Channel.ModelExport]: ({ name, folder }) => service.finetune.exportModel(name, folder),
+    [Channel.ModelImport]: async ({ folder }) => {
+      await service.finetune.importModel(folder);
+      return service.modelList();
+    },
   };
 }
 

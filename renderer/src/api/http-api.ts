@@ -76,6 +76,23 @@ export function createHttpApi(token = sessionToken()): LiifApi {
     setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),
     updateSettings: (patch) => invoke(Channel.UpdateSettings, patch),
     previewRegion: (request) => invoke(Channel.Preview, request),
+    async chooseFolder() {
+      // The test server stands in for the native dialog: it answers with a folder the test chose.
+      const response = await fetch('/dialog/choose-folder', { method: 'POST', headers, body: 'null' });
+      const reply = (await response.json()) as Reply;
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.value as string | null;
+    },
+    finetuneOverview: () => invoke(Channel.FinetuneOverview),
+    scanFolders: (request) => invoke(Channel.FinetuneScan, request),
+    startFinetune: (request) => invoke(Channel.FinetuneStart, request),
+    pauseFinetune: () => invoke(Channel.FinetunePause),
+    resumeFinetune: (name) => invoke(Channel.FinetuneResume, { name }),
+    cancelFinetune: (name) => invoke(Channel.FinetuneCancel, { name }),
+    renameModel: (name, to) => invoke(Channel.ModelRename, { name, to }),
+    deleteModel: (name) => invoke(Channel.ModelDelete, { name }),
+    exportModel: (name, folder) => invoke(Channel.ModelExport, { name, folder }),
+    importModel: (folder) => invoke(Channel.ModelImport, { folder }),
     imageUrl: (image) => `/image/${encodeURIComponent(image)}?token=${encodeURIComponent(token)}`,
     onEvent(listener) {
       listeners.add(listener);

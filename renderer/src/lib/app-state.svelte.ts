@@ -15,6 +15,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../api/index.js';
+import { FinetuneState } from './finetune-state.svelte.js';
 
 export interface Notice {
   readonly id: number;
@@ -36,6 +37,9 @@ export class AppState {
   compareId = $state<string | undefined>();
   notices = $state<Notice[]>([]);
   loaded = $state(false);
+  /** Which view shows: upscaling photos, or fine-tuning a model on them. */
+  view = $state<'upscale' | 'finetune'>('upscale');
+  readonly finetune: FinetuneState;
 
   selected = $derived(this.items.find((i) => i.id === this.selectedId));
   compared = $derived(this.items.find((i) => i.id === this.compareId));
@@ -46,6 +50,7 @@ export class AppState {
   private selectWhenListed = false;
 
   constructor(readonly api: LiifApi) {
+    this.finetune = new FinetuneState(this);
     api.onEvent((event) => this.apply(event));
   }
 
@@ -58,6 +63,7 @@ export class AppState {
       this.models = snapshot.models;
       this.loaded = true;
     });
+    await this.finetune.load();
   }
 
   apply(event: AppEvent): void {
@@ -77,6 +83,12 @@ export class AppState {
         break;
       case 'settings':
         this.settings = event.settings;
+        break;
+      case 'models':
+        this.models = event.models;
+        break;
+      case 'finetune':
+        this.finetune.apply(event.update);
         break;
     }
   }

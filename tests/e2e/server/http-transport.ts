@@ -24,8 +24,10 @@ export interface HttpTransportOptions {
   /** Where uploaded files are saved. */
   readonly uploadDir: string;
   readonly port?: number;
-  /** Extra token-guarded POST routes (tests: /test/reset). */
-  readonly routes?: Readonly<Record<string, () => Promise<unknown>>>;
+  /** Extra token-guarded POST routes (tests: /test/reset), given the JSON body. */
+  readonly routes?: Readonly<Record<string, (body: unknown) => Promise<unknown>>>;
+  /** Stands in for the native folder dialog (POST /dialog/choose-folder). */
+  readonly chooseFolder?: () => Promise<string | null>;
 }
 
 export interface HttpTransport {
@@ -136,7 +138,7 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       const headerToken = req.headers['x-liif-token'];
       const given = typeof headerToken === 'string' ? headerToken : url.searchParams.get('token');
       const [, area, rest] = /^\/([^/]+)\/?(.*)$/.exec(url.pathname) ?? [];
-      const guarded = ['api', 'events', 'image', 'upload', 'test'].includes(area ?? '');
+      const guarded = ['api', 'events', 'image', 'upload', 'test', 'dialog'].includes(area ?? '');
       if (!guarded) {
         if (req.method !== 'GET') return send(res, 405, { ok: false, error: 'method not allowed' });
         return serveStatic(url.pathname, res);
@@ -158,8 +160,10 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       if (area === 'test') {
         const route = options.routes?.[rest];
         if (!route) return send(res, 404, { ok: false, error: 'no such route' });
-        return send(res, 200, { ok: true, value: await route() });
+        return send(res, 200, { ok: true, value: await route(await readJson(req)) });
       }
+      if (area === 'dialog' && rest === 'choose-folder' && options.chooseFolder)
+        return send(res, 200, { ok: true, value: await options.chooseFolder() });
       // Only the service channels exist here: native dialogs and the shell are Electron's.
       if (!isServiceChannel(rest)) return send(res, 404, { ok: false, error: `no channel "${rest}"` });
       const value = await dispatch(handlers, rest, await readJson(req));

@@ -13,18 +13,47 @@ import { startHttpTransport } from './http-transport.js';
 
 const dir = process.env.LIIF_E2E_DIR ?? (await mkdtemp(join(tmpdir(), 'liif-e2e-')));
 const modelsRoot = await tinyModelsRoot(dir);
-const service = await AppService.create({ dataDir: join(dir, 'data'), modelRoots: [modelsRoot] });
+const userModels = join(dir, 'user-models');
+const service = await AppService.create({
+  dataDir: join(dir, 'data'),
+  modelRoots: [modelsRoot, userModels],
+  userModelsDir: userModels,
+  // A fine-tune the tests can watch in seconds: tiny batches, crops and query counts.
+  finetuneKnobs: {
+    batchSize: 2,
+    lrSize: 16,
+    queries: 64,
+    learningRate: 1e-3,
+    validateEvery: 2,
+    checkpointEvery: 1,
+  },
+});
+/** The next answers of the stand-in folder dialog, set by the tests (/test/dialog-answer). */
+const dialogAnswers: string[] = [];
 const transport = await startHttpTransport({
   service,
   staticDir: fileURLToPath(new URL('../../../dist/renderer', import.meta.url)),
   uploadDir: join(dir, 'uploads'),
+  chooseFolder: async () => {
+    const folder = dialogAnswers.shift();
+    if (!folder) return null;
+    service.chosen.add(folder);
+    return folder;
+  },
   routes: {
+    /** The folder the next folder dialog answers with (the test generated it). */
+    'dialog-answer': async (body) => {
+      const { folder } = body as { folder: string };
+      dialogAnswers.push(folder);
+      return dialogAnswers.length;
+    },
     /** Back to an empty queue and default settings between tests. */
     reset: async () => {
       service.cancelAll();
       await service.idle();
       for (const item of service.queueSnapshot().items) service.remove(item.id);
       await service.updateSettings(DEFAULT_SETTINGS);
+      dialogAnswers.length = 0;
       return service.queueSnapshot();
     },
   },
