@@ -55,6 +55,8 @@ export async function buildApp(): Promise<void> {
         index: join(ROOT, 'electron/main/index.ts'),
         // Next to index.js: the bridge starts it from `./inference-worker.js`.
         'inference-worker': join(ROOT, 'electron/core/service/inference-worker.ts'),
+        // Likewise: finetune-bridge starts `./finetune-worker.js`.
+        'finetune-worker': join(ROOT, 'electron/core/finetune/finetune-worker.ts'),
       },
       'es',
       '[name].js',

@@ -37,42 +37,6 @@ export enum Channel {
   Event = 'app:event',
 }
 
-/** Channels the renderer may invoke (request/response). */
-export const INVOKE_CHANNELS = [
-  Channel.Snapshot,
-  Channel.AddPaths,
-  Channel.Start,
-  Channel.Pause,
-  Channel.Cancel,
-  Channel.CancelAll,
-  Channel.RetryFailed,
-  Channel.Remove,
-  Channel.ClearFinished,
-  Channel.SetOverride,
-  Channel.UpdateSettings,
-  Channel.Preview,
-  Channel.FinetuneOverview,
-  Channel.FinetuneScan,
-  Channel.FinetuneStart,
-  Channel.FinetunePause,
-  Channel.FinetuneResume,
-  Channel.FinetuneCancel,
-  Channel.ModelRename,
-  Channel.ModelDelete,
-  Channel.ModelExport,
-  Channel.ModelImport,
-  Channel.OpenFiles,
-  Channel.OpenFolder,
-  Channel.ChooseOutputFolder,
-  Channel.ShowInFolder,
-  Channel.ChooseFolder,
-] as const;
-
-/** Channels the main process pushes to the renderer. */
-export const EVENT_CHANNELS = [Channel.Event] as const;
-
-export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
-
 /** Channels served by the Electron-free handler module (the rest need native dialogs or the shell). */
 export const SERVICE_CHANNELS = [
   Channel.Snapshot,
@@ -98,6 +62,23 @@ export const SERVICE_CHANNELS = [
   Channel.ModelExport,
   Channel.ModelImport,
 ] as const;
+
+/** Channels that need Electron itself: native dialogs and the shell. */
+export const NATIVE_CHANNELS = [
+  Channel.OpenFiles,
+  Channel.OpenFolder,
+  Channel.ChooseOutputFolder,
+  Channel.ShowInFolder,
+  Channel.ChooseFolder,
+] as const;
+
+/** Channels the renderer may invoke (request/response): the allowlist. */
+export const INVOKE_CHANNELS = [...SERVICE_CHANNELS, ...NATIVE_CHANNELS] as const;
+
+/** Channels the main process pushes to the renderer. */
+export const EVENT_CHANNELS = [Channel.Event] as const;
+
+export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
 export type ServiceChannel = (typeof SERVICE_CHANNELS)[number];
 

@@ -6,6 +6,7 @@
 import { isAbsolute } from 'node:path';
 import type { ServiceChannel } from './channels.js';
 import { Channel } from './channels.js';
+import type { FinetuneBudget, FinetuneStartRequest } from './finetune-payloads.js';
 import {
   CONFLICT_POLICIES,
   type ItemOverride,
@@ -17,7 +18,6 @@ import {
   type RequestOf,
   type SettingsPatch,
 } from './payloads.js';
-import type { FinetuneBudget, FinetuneStartRequest } from './finetune-payloads.js';
 import type { SizeChoice } from './size-choice.js';
 
 export class PayloadError extends Error {
@@ -187,7 +187,8 @@ function parseBudget(v: unknown): FinetuneBudget {
   const o = record(v, 'budget');
   const steps = o.steps === undefined ? undefined : int(o.steps, 'steps', 1, LIMITS.maxSteps);
   const minutes = o.minutes === undefined ? undefined : finite(o.minutes, 'minutes', 0.01, LIMITS.maxMinutes);
-  if (steps === undefined && minutes === undefined) throw new PayloadError('the budget needs steps or minutes');
+  if (steps === undefined && minutes === undefined)
+    throw new PayloadError('the budget needs steps or minutes');
   return { ...(steps !== undefined ? { steps } : {}), ...(minutes !== undefined ? { minutes } : {}) };
 }
 

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { EvalDataError, findEvalSets } from '../eval/eval-sets.js';
 import { type EvalEvent, type EvalRun, evaluateSets, type Scores } from '../eval/evaluate.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
-import { PROVIDER_CHOICES, type ProviderChoice } from '../infer/onnx-runtime.js';
 import { openModel } from '../infer/open-model.js';
 import { ModelError } from '../model/model-errors.js';
 import { positiveInt, providerArg } from './arg-parsers.js';

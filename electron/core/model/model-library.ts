@@ -32,7 +32,10 @@ const tempName = (dir: string, name: string) =>
 
 async function setManifestName(dir: string, name: string): Promise<void> {
   const manifest = await loadManifest(dir);
-  await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify({ ...manifest, name }, null, 2)}\n`);
+  // A display name that was just the old name (fine-tuned models) follows the rename.
+  const displayName = manifest.displayName === manifest.name ? name : manifest.displayName;
+  const renamed = { ...manifest, name, ...(displayName !== undefined ? { displayName } : {}) };
+  await writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(renamed, null, 2)}\n`);
 }
 
 /**

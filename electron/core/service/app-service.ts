@@ -22,11 +22,11 @@ import type {
   SizeChoice,
 } from '../../ipc/payloads.js';
 import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
+import type { FinetuneKnobs } from '../finetune/finetune-run.js';
 import { errorText } from '../image/image-errors.js';
 import { outputFileName } from '../image/output-name.js';
 import { isAbortError } from '../infer/progress.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
-import type { FinetuneKnobs } from '../finetune/finetune-run.js';
 import { listModels } from '../model/model-registry.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';

@@ -31,6 +31,11 @@ export async function resetServer(): Promise<void> {
   await post('/test/reset');
 }
 
+/** The folder the next folder dialog answers with (the test server stands in for the native one). */
+export async function answerFolderDialog(folder: string): Promise<void> {
+  await post('/test/dialog-answer', { folder });
+}
+
 export async function snapshot(): Promise<AppSnapshot> {
   return (await post('/api/app:snapshot')) as AppSnapshot;
 }

@@ -34,4 +34,23 @@ describe('payload validation', () => {
     ).toThrow(PayloadError);
     expect(() => parsers[Channel.Start]({ anything: 1 })).toThrow(PayloadError);
   });
+
+  it('checks fine-tune requests: absolute folders, a budget, a known mode', () => {
+    const good = {
+      name: 'mine',
+      folders: ['/photos'],
+      recursive: true,
+      base: null,
+      budget: { steps: 10 },
+      mode: 'fast',
+    };
+    expect(parsers[Channel.FinetuneStart](good)).toEqual(good);
+    expect(() => parsers[Channel.FinetuneStart]({ ...good, folders: ['photos'] })).toThrow(PayloadError);
+    expect(() => parsers[Channel.FinetuneStart]({ ...good, folders: [] })).toThrow(PayloadError);
+    expect(() => parsers[Channel.FinetuneStart]({ ...good, budget: {} })).toThrow(PayloadError);
+    expect(() => parsers[Channel.FinetuneStart]({ ...good, budget: { steps: 1.5 } })).toThrow(PayloadError);
+    expect(() => parsers[Channel.FinetuneStart]({ ...good, mode: 'turbo' })).toThrow(PayloadError);
+    expect(() => parsers[Channel.ModelExport]({ name: 'mine', folder: 'out' })).toThrow(PayloadError);
+    expect(() => parsers[Channel.ModelRename]({ name: 'mine', to: '' })).toThrow(PayloadError);
+  });
 });

@@ -1,0 +1,314 @@
+/**
+ * The app's fine-tuning handlers (issue 6), without Electron: scan chosen folders, run one
+ * fine-tune at a time in a worker thread (finetune-bridge), pause/resume/cancel it, offer
+ * interrupted runs, and manage the user's models. Progress goes out as typed FinetuneUpdate events;
+ * the status kept here is the same reducer's result the renderer builds from them.
+ */
+
+import {
+  applyFinetuneUpdate,
+  type FinetuneOverview,
+  type FinetuneStartRequest,
+  type FinetuneStatus,
+  type FinetuneUpdate,
+  IDLE_FINETUNE,
+  type ScanRequest,
+  type ScanSummary,
+} from '../../ipc/finetune-payloads.js';
+import {
+  discardRun,
+  FinetuneError,
+  type FinetuneEvent,
+  type FinetuneJob,
+  type FinetuneKnobs,
+  type FinetuneResult,
+  listInterruptedRuns,
+  runFinetuneInWorker,
+  scanFolders,
+  summariseSkips,
+} from '../finetune/index.js';
+import { errorText } from '../image/image-errors.js';
+import type { ProviderChoice } from '../infer/onnx-runtime.js';
+import { deleteModel, exportModel, importModel, renameModel } from '../model/model-library.js';
+import { resolveModel } from '../model/model-registry.js';
+import type { ChosenPaths } from './chosen-paths.js';
+import { ServiceError } from './service-error.js';
+
+/** What changed in the model list, so the upscaling setting can follow a rename or a delete. */
+export type ModelsChange =
+  | { readonly kind: 'added'; readonly name: string }
+  | { readonly kind: 'renamed'; readonly from: string; readonly to: string }
+  | { readonly kind: 'deleted'; readonly name: string };
+
+export interface FinetuneServiceOptions {
+  /** The user models folder: results, imports and the runs' work folders. */
+  readonly modelsDir: string;
+  readonly roots: readonly string[];
+  readonly chosen: ChosenPaths;
+  readonly provider: () => ProviderChoice;
+  /** Smaller training settings (tests); the engine's defaults otherwise. */
+  readonly knobs?: Partial<FinetuneKnobs>;
+  readonly emit: (update: FinetuneUpdate) => void;
+  readonly modelsChanged: (change: ModelsChange) => Promise<void>;
+  readonly runner?: typeof runFinetuneInWorker;
+}
+
+export class FinetuneService {
+  private status: FinetuneStatus = IDLE_FINETUNE;
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private cancelRequested = false;
+
+  constructor(private readonly options: FinetuneServiceOptions) {}
+
+  async overview(): Promise<FinetuneOverview> {
+    const runs = await listInterruptedRuns(this.options.modelsDir);
+    return {
+      status: this.status,
+      interrupted: runs
+        .filter(({ run }) => !(this.busy && run.name === this.status.name))
+        .map(({ run }) => ({
+          name: run.name,
+          baseName: run.baseName,
+          mode: run.mode,
+          images: run.trainFiles.length + run.holdoutFiles.length,
+          step: run.progress?.step ?? 0,
+          budget: run.budget,
+          createdAt: run.createdAt,
+        })),
+    };
+  }
+
+  async scan(request: ScanRequest): Promise<ScanSummary> {
+    this.checkChosen(request.folders);
+    try {
+      const report = await scanFolders(request.folders, {
+        recursive: request.recursive,
+        lrSize: this.options.knobs?.lrSize,
+      });
+      return {
+        folders: report.folders,
+        recursive: report.recursive,
+        usable: report.usable,
+        skipped: report.skipped,
+        histogram: report.histogram.map(({ label, count }) => ({ label, count })),
+        cropScales: report.cropScales,
+        totalCrops: report.totalCrops,
+      };
+    } catch (error) {
+      throw this.refusal(error);
+    }
+  }
+
+  async start(request: FinetuneStartRequest): Promise<FinetuneOverview> {
+    this.checkIdle();
+    this.checkChosen(request.folders);
+    const from = request.base ?? undefined;
+    const baseName = await resolveModel(from, [...this.options.roots]).then(
+      (dir) => dir.split(/[\\/]/).pop() ?? dir,
+      (error: unknown) => {
+        throw new ServiceError(errorText(error));
+      },
+    );
+    this.launch(
+      {
+        kind: 'start',
+        env: this.env(),
+        request: {
+          name: request.name,
+          folders: request.folders,
+          recursive: request.recursive,
+          from,
+          budget: request.budget,
+          mode: request.mode,
+          ...(this.options.knobs ? { knobs: this.options.knobs } : {}),
+        },
+      },
+      {
+        kind: 'started',
+        name: request.name,
+        baseName,
+        mode: request.mode,
+        totalSteps: request.budget.steps,
+        resumed: false,
+      },
+    );
+    return this.overview();
+  }
+
+  async resume({ name }: { name: string }): Promise<FinetuneOverview> {
+    this.checkIdle();
+    const run = (await listInterruptedRuns(this.options.modelsDir)).find((r) => r.run.name === name)?.run;
+    if (!run) throw new ServiceError(`there is no interrupted fine-tuning run named "${name}"`);
+    this.launch(
+      { kind: 'resume', name, env: this.env() },
+      {
+        kind: 'started',
+        name,
+        baseName: run.baseName,
+        mode: run.mode,
+        totalSteps: run.budget.steps,
+        resumed: true,
+        ...(run.base ? { basePsnr: run.base.psnr } : {}),
+      },
+    );
+    return this.overview();
+  }
+
+  /** Stops at the next step with a checkpoint; 'paused' follows once the worker has saved it. */
+  pause(): Promise<FinetuneOverview> {
+    if (this.status.state === 'running') {
+      this.update({ kind: 'pausing' });
+      this.controller?.abort();
+    }
+    return this.overview();
+  }
+
+  /** Stops the run (if it is this one) and forgets its checkpoint; the base model is untouched. */
+  async cancel({ name }: { name: string }): Promise<FinetuneOverview> {
+    if (this.busy && this.status.name === name) {
+      this.cancelRequested = true;
+      this.update({ kind: 'cancelling' });
+      this.controller?.abort();
+      await this.running;
+    } else {
+      await discardRun(this.options.modelsDir, name);
+      if (this.status.name === name) this.update({ kind: 'cancelled', name });
+    }
+    return this.overview();
+  }
+
+  async renameModel(name: string, to: string): Promise<void> {
+    await this.library(() => renameModel(this.options.modelsDir, name, to));
+    await this.options.modelsChanged({ kind: 'renamed', from: name, to: to.trim() });
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    await this.library(() => deleteModel(this.options.modelsDir, name));
+    await this.options.modelsChanged({ kind: 'deleted', name });
+  }
+
+  async exportModel(name: string, folder: string): Promise<string> {
+    this.checkChosen([folder]);
+    return this.library(async () => exportModel(await resolveModel(name, [...this.options.roots]), folder));
+  }
+
+  async importModel(folder: string): Promise<void> {
+    this.checkChosen([folder]);
+    const dir = await this.library(() => importModel(folder, this.options.modelsDir));
+    await this.options.modelsChanged({ kind: 'added', name: dir.split(/[\\/]/).pop() ?? dir });
+  }
+
+  /** Pauses a running fine-tune (it checkpoints) and waits for it: the next start offers to resume. */
+  async close(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+  }
+
+  private get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  private env() {
+    return {
+      modelsDir: this.options.modelsDir,
+      roots: this.options.roots,
+      provider: this.options.provider(),
+    };
+  }
+
+  private launch(job: FinetuneJob, started: FinetuneUpdate): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.cancelRequested = false;
+    this.update(started);
+    const runner = this.options.runner ?? runFinetuneInWorker;
+    this.running = runner(job, { signal: controller.signal, onEvent: (e) => this.forward(e) })
+      .then(
+        (result) => this.finished(result),
+        (error: unknown) => {
+          const message =
+            error instanceof FinetuneError && error.skipped.length > 0
+              ? `${error.message} (skipped: ${summariseSkips(error.skipped)})`
+              : errorText(error);
+          this.update({ kind: 'error', message });
+        },
+      )
+      .finally(() => {
+        this.controller = undefined;
+        this.running = undefined;
+      });
+  }
+
+  private async finished(result: FinetuneResult): Promise<void> {
+    if (result.status === 'paused') {
+      if (this.cancelRequested) {
+        await discardRun(this.options.modelsDir, result.name);
+        this.update({ kind: 'cancelled', name: result.name });
+      } else this.update({ kind: 'paused', name: result.name, step: result.step });
+      return;
+    }
+    this.update({
+      kind: 'done',
+      result: {
+        name: result.name,
+        baseName: result.baseName,
+        steps: result.steps,
+        seconds: result.seconds,
+        basePsnr: result.base.psnr,
+        tunedPsnr: result.tuned.psnr,
+      },
+    });
+    await this.options.modelsChanged({ kind: 'added', name: result.name });
+  }
+
+  private forward(event: FinetuneEvent): void {
+    if (event.kind === 'step')
+      this.update({
+        kind: 'step',
+        step: event.step,
+        loss: event.loss,
+        stepsPerSecond: event.stepsPerSecond,
+        ...(event.totalSteps !== undefined ? { totalSteps: event.totalSteps } : {}),
+        ...(event.etaMs !== undefined ? { etaMs: event.etaMs } : {}),
+      });
+    else if (event.kind === 'validation')
+      this.update({
+        kind: 'validation',
+        step: event.step,
+        psnr: event.psnr,
+        ...(event.step === 0 ? { basePsnr: event.psnr } : {}),
+      });
+  }
+
+  private update(update: FinetuneUpdate): void {
+    this.status = applyFinetuneUpdate(this.status, update);
+    this.options.emit(update);
+  }
+
+  private checkIdle(): void {
+    if (this.busy) throw new ServiceError('a fine-tuning run is already going: pause or cancel it first');
+  }
+
+  private checkChosen(paths: readonly string[]): void {
+    for (const path of paths)
+      if (!this.options.chosen.covers(path)) throw new ServiceError(`${path} is not a folder you chose`);
+  }
+
+  private async library<T>(call: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new ServiceError('wait until the fine-tuning run has stopped');
+    try {
+      return await call();
+    } catch (error) {
+      throw new ServiceError(errorText(error));
+    }
+  }
+
+  private refusal(error: unknown): Error {
+    if (error instanceof FinetuneError) {
+      const skips = error.skipped.length > 0 ? ` (skipped: ${summariseSkips(error.skipped)})` : '';
+      return new ServiceError(`${error.message}${skips}`);
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
