@@ -174,6 +174,11 @@ export interface Region {
 export interface PreviewRequest {
   readonly id: string;
   readonly region: Region;
+  /**
+   * Decode every k-th pixel only (k = 2..8), for a quick first look while the full preview renders:
+   * 1/k^2 of the decoding. The result is k times smaller and shown stretched.
+   */
+  readonly coarse?: number;
 }
 
 export interface PreviewResult {
@@ -183,6 +188,8 @@ export interface PreviewResult {
   readonly target: PixelSize;
   readonly usedModel: boolean;
   readonly ms: number;
+  /** 1 for a full preview; k for a coarse one (the image is region / k pixels). */
+  readonly coarse: number;
 }
 
 export interface ItemRequest {

@@ -229,7 +229,8 @@ export const parsers: { readonly [C in ServiceChannel]: (payload: unknown) => Re
   [Channel.UpdateSettings]: parseSettingsPatch,
   [Channel.Preview]: (v) => {
     const o = record(v, 'request');
-    return { id: itemId(o.id), region: parseRegion(o.region) };
+    const coarse = o.coarse === undefined ? undefined : int(o.coarse, 'coarse', 1, 8);
+    return { id: itemId(o.id), region: parseRegion(o.region), ...(coarse ? { coarse } : {}) };
   },
   [Channel.FinetuneOverview]: none,
   [Channel.FinetuneScan]: (v) => {

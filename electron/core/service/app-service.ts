@@ -240,6 +240,7 @@ export class AppService {
           input: entry.path,
           size: toSizeSpec(this.sizeOf(entry), entry.size),
           region: request.region,
+          coarse: request.coarse ?? 1,
           out,
         },
         { signal: controller.signal },
@@ -251,6 +252,7 @@ export class AppService {
         target: outcome.target,
         usedModel: outcome.usedModel,
         ms: Math.round(performance.now() - started),
+        coarse: request.coarse ?? 1,
       };
     } catch (error) {
       if (isAbortError(error)) throw new ServiceError('a newer preview replaced this one');

@@ -22,6 +22,8 @@ export interface PreviewJob {
   readonly input: string;
   readonly size: SizeSpec;
   readonly region: Rect;
+  /** Decode every k-th pixel only (see PreviewRequest.coarse); 1 = full. */
+  readonly coarse: number;
   /** Where to write the preview PNG. */
   readonly out: string;
 }

@@ -122,6 +122,16 @@ describe('app service (real worker, tiny random model)', () => {
     const image = await f.service.images.open(preview.image);
     expect(image?.mime).toBe('image/png');
     expect(await sharp(image!.data).metadata()).toMatchObject({ width: 100, height: 140 });
+
+    // The quick look decodes every 4th pixel of the same region: a quarter of each side.
+    const quick = await f.service.previewRegion({
+      id,
+      region: { x: 20, y: 40, width: 128, height: 64 },
+      coarse: 4,
+    });
+    expect(quick).toMatchObject({ coarse: 4, region: { x: 20, y: 40, width: 128, height: 64 } });
+    const small = await f.service.images.open(quick.image);
+    expect(await sharp(small!.data).metadata()).toMatchObject({ width: 32, height: 16 });
   });
 
   it('validates settings against what the user chose', async () => {
