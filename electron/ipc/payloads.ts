@@ -123,6 +123,11 @@ export interface QueueSnapshot {
   /** It will stop after the current item. */
   readonly pausing: boolean;
   readonly overall: OverallProgress;
+  /**
+   * Increases with every snapshot the service takes. Replies and pushed events can arrive in
+   * either order; the renderer keeps the newest and drops older ones.
+   */
+  readonly version: number;
 }
 
 export interface EngineStatus {

@@ -134,8 +134,25 @@ export class ModelSession {
     readonly provider: ProviderName,
   ) {}
 
-  /** Runs the model on float32 inputs and returns the named float32 outputs. */
-  async run(feeds: Record<string, FloatTensor>, outputNames: readonly string[]): Promise<FloatTensor[]> {
+  /** The last run queued on this session (see run). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs the model on float32 inputs and returns the named float32 outputs. Runs on one session
+   * are queued rather than overlapped: in the app a region preview and an upscale share the
+   * session, and queued per run they interleave chunk by chunk instead of fighting over the same
+   * cores and arena.
+   */
+  run(feeds: Record<string, FloatTensor>, outputNames: readonly string[]): Promise<FloatTensor[]> {
+    const result = this.tail.then(() => this.runNow(feeds, outputNames));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(
+    feeds: Record<string, FloatTensor>,
+    outputNames: readonly string[],
+  ): Promise<FloatTensor[]> {
     if (this.released) throw new Error('session was released');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);

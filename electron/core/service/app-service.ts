@@ -69,6 +69,7 @@ export class AppService {
   private engineKey = '';
   private models: ModelInfo[] = [];
   private preview: AbortController | undefined;
+  private snapshotVersion = 0;
   private readonly previewFiles: string[] = [];
   private nextId = 1;
   private queueEventTimer: NodeJS.Timeout | undefined;
@@ -123,6 +124,7 @@ export class AppService {
       running: this.queue.running,
       pausing: this.queue.pausing,
       overall: this.queue.overall(),
+      version: ++this.snapshotVersion,
     };
   }
 

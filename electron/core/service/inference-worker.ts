@@ -183,15 +183,21 @@ function clipRegion(region: Rect, target: { width: number; height: number }): Re
 
 const controllers = new Map<number, AbortController>();
 
+const debug =
+  process.env.LIIF_DEBUG_WORKER === '1' ? (m: string) => process.stderr.write(`[worker] ${m}\n`) : () => {};
+
 async function call(id: number, method: WorkerMethod, job: unknown): Promise<void> {
+  debug(`call ${id} ${method}`);
   const controller = new AbortController();
   controllers.set(id, controller);
   try {
     // The bridge builds `job` from WorkerCalls[method]['job'] for this very method.
     const handler = handlers[method] as Handler<WorkerMethod>;
     const value = await handler(job as never, controller.signal, id);
+    debug(`result ${id}`);
     post({ type: 'result', id, value });
   } catch (error) {
+    debug(`error ${id} ${errorText(error)}`);
     post({
       type: 'error',
       id,
@@ -204,6 +210,8 @@ async function call(id: number, method: WorkerMethod, job: unknown): Promise<voi
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'abort') controllers.get(message.id)?.abort();
-  else void call(message.id, message.method, message.job);
+  if (message.type === 'abort') {
+    debug(`abort ${message.id}`);
+    controllers.get(message.id)?.abort();
+  } else void call(message.id, message.method, message.job);
 });

@@ -27,6 +27,8 @@ const EMPTY_OVERALL: OverallProgress = { total: 0, finished: 0, failed: 0, fract
 
 export class AppState {
   settings = $state<Settings | undefined>();
+  /** Version of the newest queue snapshot applied (see QueueSnapshot.version). */
+  private queueVersion = 0;
   items = $state<QueueItem[]>([]);
   running = $state(false);
   pausing = $state(false);
@@ -166,6 +168,9 @@ export class AppState {
   }
 
   private setQueue(queue: QueueSnapshot): void {
+    // A reply can arrive after newer pushed events: never go back to an older state.
+    if (queue.version <= this.queueVersion) return;
+    this.queueVersion = queue.version;
     this.items = [...queue.items];
     this.running = queue.running;
     this.pausing = queue.pausing;
