@@ -6,6 +6,7 @@ import { contextBridge, type IpcRendererEvent, ipcRenderer, webUtils } from 'ele
 import { Channel, type InvokeChannel } from '../ipc/channels.js';
 import type { AppEvent, InvokeMap } from '../ipc/payloads.js';
 import type { LiifApi } from './api.js';
+import { serviceMethods } from './service-methods.js';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -20,7 +21,7 @@ async function invoke<C extends InvokeChannel>(
 
 const api: LiifApi = {
   transport: 'electron',
-  snapshot: () => invoke(Channel.Snapshot),
+  ...serviceMethods(invoke),
   addDroppedFiles: (files, recursive) => {
     const paths = files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '');
     return invoke(Channel.AddPaths, { paths, recursive });
@@ -29,27 +30,7 @@ const api: LiifApi = {
   openFolder: () => invoke(Channel.OpenFolder),
   chooseOutputFolder: () => invoke(Channel.ChooseOutputFolder),
   showInFolder: (id) => invoke(Channel.ShowInFolder, { id }),
-  start: () => invoke(Channel.Start),
-  pauseAfterCurrent: () => invoke(Channel.Pause),
-  cancel: (id) => invoke(Channel.Cancel, { id }),
-  cancelAll: () => invoke(Channel.CancelAll),
-  retryFailed: () => invoke(Channel.RetryFailed),
-  remove: (id) => invoke(Channel.Remove, { id }),
-  clearFinished: () => invoke(Channel.ClearFinished),
-  setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),
-  updateSettings: (patch) => invoke(Channel.UpdateSettings, patch),
-  previewRegion: (request) => invoke(Channel.Preview, request),
   chooseFolder: () => invoke(Channel.ChooseFolder),
-  finetuneOverview: () => invoke(Channel.FinetuneOverview),
-  scanFolders: (request) => invoke(Channel.FinetuneScan, request),
-  startFinetune: (request) => invoke(Channel.FinetuneStart, request),
-  pauseFinetune: () => invoke(Channel.FinetunePause),
-  resumeFinetune: (name) => invoke(Channel.FinetuneResume, { name }),
-  cancelFinetune: (name) => invoke(Channel.FinetuneCancel, { name }),
-  renameModel: (name, to) => invoke(Channel.ModelRename, { name, to }),
-  deleteModel: (name) => invoke(Channel.ModelDelete, { name }),
-  exportModel: (name, folder) => invoke(Channel.ModelExport, { name, folder }),
-  importModel: (folder) => invoke(Channel.ModelImport, { folder }),
   imageUrl: (image) => `liif-image://image/${encodeURIComponent(image)}`,
   onEvent: (listener) => {
     const forward = (_event: IpcRendererEvent, message: AppEvent) => listener(message);

@@ -5,6 +5,7 @@
  * the server registers the saved copies as chosen files.
  */
 import { Channel, type InvokeChannel } from '../../../electron/ipc/channels.js';
+import { serviceMethods } from '../../../electron/preload/service-methods.js';
 import type { AddResult, AppEvent, InvokeMap, LiifApi } from './index.js';
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: string };
@@ -60,22 +61,12 @@ export function createHttpApi(token = sessionToken()): LiifApi {
 
   return {
     transport: 'http',
-    snapshot: () => invoke(Channel.Snapshot),
+    ...serviceMethods(invoke),
     async addDroppedFiles(files, recursive): Promise<AddResult> {
       const paths: string[] = [];
       for (const file of files) paths.push(await upload(file));
       return invoke(Channel.AddPaths, { paths, recursive });
     },
-    start: () => invoke(Channel.Start),
-    pauseAfterCurrent: () => invoke(Channel.Pause),
-    cancel: (id) => invoke(Channel.Cancel, { id }),
-    cancelAll: () => invoke(Channel.CancelAll),
-    retryFailed: () => invoke(Channel.RetryFailed),
-    remove: (id) => invoke(Channel.Remove, { id }),
-    clearFinished: () => invoke(Channel.ClearFinished),
-    setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),
-    updateSettings: (patch) => invoke(Channel.UpdateSettings, patch),
-    previewRegion: (request) => invoke(Channel.Preview, request),
     async chooseFolder() {
       // The test server stands in for the native dialog: it answers with a folder the test chose.
       const response = await fetch('/dialog/choose-folder', { method: 'POST', headers, body: 'null' });
@@ -83,16 +74,6 @@ export function createHttpApi(token = sessionToken()): LiifApi {
       if (!reply.ok) throw new Error(reply.error);
       return reply.value as string | null;
     },
-    finetuneOverview: () => invoke(Channel.FinetuneOverview),
-    scanFolders: (request) => invoke(Channel.FinetuneScan, request),
-    startFinetune: (request) => invoke(Channel.FinetuneStart, request),
-    pauseFinetune: () => invoke(Channel.FinetunePause),
-    resumeFinetune: (name) => invoke(Channel.FinetuneResume, { name }),
-    cancelFinetune: (name) => invoke(Channel.FinetuneCancel, { name }),
-    renameModel: (name, to) => invoke(Channel.ModelRename, { name, to }),
-    deleteModel: (name) => invoke(Channel.ModelDelete, { name }),
-    exportModel: (name, folder) => invoke(Channel.ModelExport, { name, folder }),
-    importModel: (folder) => invoke(Channel.ModelImport, { folder }),
     imageUrl: (image) => `/image/${encodeURIComponent(image)}?token=${encodeURIComponent(token)}`,
     onEvent(listener) {
       listeners.add(listener);
