@@ -11,6 +11,7 @@ const HELP = `liif: upscale photos to any size with LIIF
 Commands:
   liif upscale <files or folders...> [options]   upscale images (liif upscale --help)
   liif models [--json]                           list installed models
+  liif models rename|delete|export|import ...    manage your models (liif models help)
   liif train --data DIR (--steps N | --minutes M)  train a model (liif train --help)
   liif finetune --data DIR --name NAME            teach a model your photos (liif finetune --help)
   liif eval [options]                            score a model vs bicubic (liif eval --help)
