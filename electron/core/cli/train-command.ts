@@ -95,6 +95,7 @@ export async function trainCommand(
   const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
   const from = fromDir ? await loadModelDir(fromDir) : undefined;
   const architecture = from?.architecture ?? EDSR_BASELINE_LIIF;
+  const lrSize = positiveInt(values['lr-size'], '--lr-size') ?? 48;
   const config: TrainConfig = {
     architecture,
     trainFiles: split.train,
@@ -102,8 +103,8 @@ export async function trainCommand(
     checkpointPath: join(out, 'checkpoint.safetensors'),
     seed,
     batchSize: positiveInt(values.batch, '--batch') ?? 16,
-    lrSize: positiveInt(values['lr-size'], '--lr-size') ?? 48,
-    queries: (positiveInt(values['lr-size'], '--lr-size') ?? 48) ** 2,
+    lrSize,
+    queries: lrSize ** 2,
     schedule,
     mode,
     provider,

@@ -65,8 +65,13 @@ export async function upscaleTiled(
       etaMs: share > 0 ? (elapsedMs / share) * (1 - share) : undefined,
     });
   };
-  const colCoords = Float32Array.from({ length: virtual.width }, (_, x) => pixelCentre(x, virtual.width));
-  const rowCoord = (y: number) => pixelCentre(y, virtual.height);
+  // Pixel-centre coordinates of the window's rows and columns, computed once rather than per query.
+  const rowCoords = Float32Array.from({ length: window.height }, (_, y) =>
+    pixelCentre(window.y + y, virtual.height),
+  );
+  const colCoords = Float32Array.from({ length: window.width }, (_, x) =>
+    pixelCentre(window.x + x, virtual.width),
+  );
 
   // Every decoder run gets exactly `chunk` queries (the last of a tile is padded by repeating its
   // final query): one shape for every run keeps ONNX Runtime's arena from growing.
@@ -92,8 +97,8 @@ export async function upscaleTiled(
       const q = rows * output.width;
       for (let i = 0; i < chunk; i++) {
         const k = Math.min(i, q - 1);
-        coord[2 * i] = rowCoord(y + Math.floor(k / output.width));
-        coord[2 * i + 1] = colCoords[output.x + (k % output.width)];
+        coord[2 * i] = rowCoords[y - window.y + Math.floor(k / output.width)];
+        coord[2 * i + 1] = colCoords[output.x - window.x + (k % output.width)];
       }
       const rgb = await engine.decode(codes, coord, cells, codeWindow);
       sink(

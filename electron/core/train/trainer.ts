@@ -90,8 +90,8 @@ export async function train(
     'resume' in start ? await loadCheckpoint(config.checkpointPath) : undefined;
   const weights: Weights =
     resumed?.weights ?? new Map([...(start as { initial: Weights }).initial].map(([k, v]) => [k, v.slice()]));
-  const step0 = await TrainStep.open(config.architecture, weights, config.mode, config.provider);
-  const adam = resumed?.adam ?? createAdamState(weights, step0.trainable);
+  const trainStep = await TrainStep.open(config.architecture, weights, config.mode, config.provider);
+  const adam = resumed?.adam ?? createAdamState(weights, trainStep.trainable);
   const history: TrainHistory = (resumed?.info.history as TrainHistory | undefined) ?? {
     loss: [],
     validation: [],
@@ -124,7 +124,7 @@ export async function train(
         adam,
         info: {
           architecture: config.architecture,
-          trainable: step0.trainable,
+          trainable: trainStep.trainable,
           step: adam.step,
           data: dataState,
           config: {
@@ -161,7 +161,7 @@ export async function train(
       const t0 = performance.now();
       const batch = await sampler.next();
       const t1 = performance.now();
-      const { loss, grads } = await step0.run(batch, weights);
+      const { loss, grads } = await trainStep.run(batch, weights);
       if (!Number.isFinite(loss))
         throw new Error(`training diverged at step ${adam.step + 1} (loss ${loss})`);
       const t2 = performance.now();
@@ -205,7 +205,7 @@ export async function train(
     await checkpoint();
   } finally {
     sampler.close();
-    await step0.release();
+    await trainStep.release();
   }
   return { weights, step: adam.step, history, stoppedBy, wallClockSeconds: priorSeconds + elapsed() };
 }
