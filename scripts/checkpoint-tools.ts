@@ -1,0 +1,60 @@
+/**
+ * Tools for the base model's training run (issue 4), kept out of the product's CLI:
+ *
+ *   npx tsx scripts/checkpoint-tools.ts export <checkpoint.safetensors> <model dir> [--name N]
+ *       writes a loadable model folder (weights, ONNX files, model.json) from a checkpoint, so a run
+ *       in progress can be scored with `liif eval --model <dir>`.
+ *   npx tsx scripts/checkpoint-tools.ts score <checkpoint>... [--data DIR] [--seed 1] [--limit 12]
+ *       held-out Y-PSNR (x2/x3/x4, 192-px centre crops, the trainer's validation) of each checkpoint
+ *       beside bicubic, on the same split `liif train --holdout 0.1 --seed S` uses. For comparing
+ *       runs at equal wall-clock time on more images than the trainer's 4.
+ */
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { collectInputs } from '../electron/core/jobs/collect-inputs.js';
+import { exportModelDir } from '../electron/core/model/export-model.js';
+import { splitHoldout } from '../electron/core/train/data/holdout.js';
+import { loadCheckpoint } from '../electron/core/train/optim/checkpoint.js';
+import { loadValidationSet, validate } from '../electron/core/train/validation.js';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    data: { type: 'string', default: '../shared/data/train/photos' },
+    seed: { type: 'string', default: '1' },
+    limit: { type: 'string', default: '12' },
+  },
+});
+const [command, ...paths] = positionals;
+
+if (command === 'export' && paths.length === 2) {
+  const [from, to] = paths.map((p) => resolve(p));
+  const checkpoint = await loadCheckpoint(from);
+  const { step, wallClockSeconds, config } = checkpoint.info;
+  await exportModelDir(to, checkpoint.info.architecture, checkpoint.weights, {
+    name: values.name ?? basename(to),
+    training: {
+      steps: step,
+      wallClockSeconds: Math.round(wallClockSeconds),
+      notes: `exported from ${basename(from)} at step ${step}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}`,
+    },
+  });
+  console.log(`${to}: step ${step}, ${(wallClockSeconds / 3600).toFixed(2)} h of training`);
+} else if (command === 'score' && paths.length > 0) {
+  const { files } = await collectInputs([resolve(values.data)], true);
+  const split = splitHoldout(files, 0.1, Number(values.seed));
+  const set = await loadValidationSet(split.holdout, { limit: Number(values.limit) });
+  console.log(`${set.images.length} held-out images x scales ${set.scales.join('/')}`);
+  for (const path of paths) {
+    const checkpoint = await loadCheckpoint(resolve(path));
+    const score = await validate(checkpoint.info.architecture, checkpoint.weights, set, 'cpu');
+    console.log(
+      `${path}: step ${checkpoint.info.step}, ${(checkpoint.info.wallClockSeconds / 60).toFixed(1)} min: ` +
+        `${score.psnr.toFixed(3)} dB (bicubic ${score.bicubicPsnr.toFixed(3)} dB)`,
+    );
+  }
+} else {
+  console.error('usage: checkpoint-tools.ts export <checkpoint> <dir> | score <checkpoint>...');
+  process.exitCode = 2;
+}
