@@ -95,6 +95,8 @@ export interface InterruptedRunInfo {
 export interface FinetuneOverview {
   readonly status: FinetuneStatus;
   readonly interrupted: readonly InterruptedRunInfo[];
+  /** The folders last scanned (still existing), remembered across reloads and restarts. */
+  readonly selection: { readonly folders: readonly string[]; readonly recursive: boolean };
 }
 
 /** Pushed while a run lives, tagged by kind (never text to parse). */

@@ -177,9 +177,9 @@ const item = (v: unknown) => ({ id: itemId(record(v, 'request').id) });
 
 const modelName = (v: unknown, what = 'model name') => text(v, what, LIMITS.maxModelName);
 
-function folders(v: unknown): string[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > LIMITS.maxFolders)
-    throw new PayloadError(`folders must be a list of 1-${LIMITS.maxFolders} folders`);
+function folders(v: unknown, min = 1): string[] {
+  if (!Array.isArray(v) || v.length < min || v.length > LIMITS.maxFolders)
+    throw new PayloadError(`folders must be a list of ${min}-${LIMITS.maxFolders} folders`);
   return v.map((p) => absolutePath(p, 'folder'));
 }
 
@@ -235,7 +235,8 @@ export const parsers: { readonly [C in ServiceChannel]: (payload: unknown) => Re
   [Channel.FinetuneOverview]: none,
   [Channel.FinetuneScan]: (v) => {
     const o = record(v, 'request');
-    return { folders: folders(o.folders), recursive: bool(o.recursive, 'recursive') };
+    // An empty list is allowed: it clears the remembered choice.
+    return { folders: folders(o.folders, 0), recursive: bool(o.recursive, 'recursive') };
   },
   [Channel.FinetuneStart]: parseFinetuneStart,
   [Channel.FinetunePause]: none,

@@ -94,6 +94,10 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await page.reload();
   const offer = page.getByTestId('resume-offer');
   await expect(offer).toContainText('e2e-tuned');
+  // The chosen folder and its report came back with the reload.
+  await page.getByRole('tab', { name: 'Fine-tune' }).click();
+  await expect(page.getByRole('button', { name: `Remove ${folder}` })).toBeVisible();
+  await expect(report.getByTestId('usable-count')).toHaveText('5 usable photos');
   await screenshot(page, 'finetune-resume-offer');
   await offer.getByRole('button', { name: 'Resume' }).click();
   const result = page.getByTestId('finetune-result');

@@ -32,6 +32,12 @@ import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { deleteModel, exportModel, importModel, renameModel } from '../model/model-library.js';
 import { resolveModel } from '../model/model-registry.js';
 import type { ChosenPaths } from './chosen-paths.js';
+import {
+  type FolderSelection,
+  loadFolderSelection,
+  NO_SELECTION,
+  saveFolderSelection,
+} from './folder-selection.js';
 import { ServiceError } from './service-error.js';
 
 /** What changed in the model list, so the upscaling setting can follow a rename or a delete. */
@@ -45,6 +51,8 @@ export interface FinetuneServiceOptions {
   readonly modelsDir: string;
   readonly roots: readonly string[];
   readonly chosen: ChosenPaths;
+  /** Where the fine-tune view's folder choice is remembered; not remembered when absent. */
+  readonly selectionFile?: string;
   readonly provider: () => ProviderChoice;
   /** Smaller training settings (tests); the engine's defaults otherwise. */
   readonly knobs?: Partial<FinetuneKnobs>;
@@ -65,6 +73,7 @@ export class FinetuneService {
     const runs = await listInterruptedRuns(this.options.modelsDir);
     return {
       status: this.status,
+      selection: await this.rememberedSelection(),
       interrupted: runs
         .filter(({ run }) => !(this.busy && run.name === this.status.name))
         .map(({ run }) => ({
@@ -81,6 +90,10 @@ export class FinetuneService {
 
   async scan(request: ScanRequest): Promise<ScanSummary> {
     this.checkChosen(request.folders);
+    await this.rememberSelection(request);
+    // No folders is the user clearing the list: remembered above, nothing to look at.
+    if (request.folders.length === 0)
+      return { ...request, usable: [], skipped: [], histogram: [], cropScales: [], totalCrops: [] };
     try {
       const report = await scanFolders(request.folders, {
         recursive: request.recursive,
@@ -288,6 +301,23 @@ export class FinetuneService {
 
   private checkIdle(): void {
     if (this.busy) throw new ServiceError('a fine-tuning run is already going: pause or cancel it first');
+  }
+
+  /**
+   * The folders the user last scanned, if they still exist. They were chosen in a dialog or a drop
+   * before a reload or restart, so they count as chosen again.
+   */
+  private async rememberedSelection(): Promise<FolderSelection> {
+    if (!this.options.selectionFile) return NO_SELECTION;
+    const selection = await loadFolderSelection(this.options.selectionFile);
+    for (const folder of selection.folders) this.options.chosen.add(folder);
+    return selection;
+  }
+
+  private async rememberSelection({ folders, recursive }: FolderSelection): Promise<void> {
+    if (!this.options.selectionFile) return;
+    // Losing the remembered list is an inconvenience, never a reason to refuse the scan.
+    await saveFolderSelection(this.options.selectionFile, { folders, recursive }).catch(() => undefined);
   }
 
   private checkChosen(paths: readonly string[]): void {

@@ -41,7 +41,14 @@ export class FinetuneState {
 
   async load(): Promise<void> {
     const overview = await this.app.act(() => this.api.finetuneOverview());
-    if (overview) this.setOverview(overview);
+    if (!overview) return;
+    this.setOverview(overview);
+    // After a reload or restart: bring back the folders chosen last time, and their report.
+    if (this.folders.length === 0 && overview.selection.folders.length > 0) {
+      this.folders = [...overview.selection.folders];
+      this.recursive = overview.selection.recursive;
+      await this.rescan();
+    }
   }
 
   apply(update: FinetuneUpdate): void {
@@ -75,7 +82,11 @@ export class FinetuneState {
 
   async rescan(): Promise<void> {
     this.scan = undefined;
-    if (this.folders.length === 0) return;
+    if (this.folders.length === 0) {
+      // Remembers that the list is now empty; there is no report to show.
+      await this.app.act(() => this.api.scanFolders({ folders: [], recursive: this.recursive }));
+      return;
+    }
     this.scanning = true;
     try {
       this.scan = await this.app.act(() =>

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import {
   type FinetuneUpdate,
   IDLE_FINETUNE,
 } from '../../../../electron/ipc/finetune-payloads.js';
-import { tinyModelsRoot } from './service-fixture.js';
+import { tinyModelsRoot, writePhoto } from './service-fixture.js';
 
 /** A stand-in worker: two steps, then waits for the abort (pause) and reports 'paused'. */
 const fakeRunner: typeof runFinetuneInWorker = (job: FinetuneJob, { signal, onEvent } = {}) =>
@@ -35,8 +35,8 @@ const fakeRunner: typeof runFinetuneInWorker = (job: FinetuneJob, { signal, onEv
     signal?.addEventListener('abort', () => resolve({ status: 'paused', name, step: 2, seconds: 1 }));
   });
 
-async function fixture() {
-  const dir = await mkdtemp(join(tmpdir(), 'liif-ft-service-'));
+async function fixture(existingDir?: string) {
+  const dir = existingDir ?? (await mkdtemp(join(tmpdir(), 'liif-ft-service-')));
   const roots = [await tinyModelsRoot(dir), join(dir, 'user')];
   const chosen = new ChosenPaths();
   const updates: FinetuneUpdate[] = [];
@@ -44,6 +44,7 @@ async function fixture() {
     modelsDir: roots[1],
     roots,
     chosen,
+    selectionFile: join(dir, 'finetune-folders.json'),
     provider: () => 'cpu',
     emit: (u) => updates.push(u),
     modelsChanged: async () => undefined,
@@ -82,6 +83,32 @@ describe('the fine-tune service', () => {
     await f.service.close();
     expect(f.updates.map((u) => u.kind)).toEqual(['started', 'step', 'step', 'pausing', 'paused']);
     expect((await f.service.overview()).status.state).toBe('paused');
+  });
+
+  it('remembers the scanned folders across a restart, forgets removed ones and vanished ones', async () => {
+    const f = await fixture();
+    const [a, b] = [join(f.dir, 'a'), join(f.dir, 'b')];
+    await Promise.all([mkdir(a), mkdir(b)]);
+    await writePhoto(join(a, 'one.png'), 64, 48);
+    await writePhoto(join(b, 'two.png'), 64, 48);
+    f.chosen.add(a);
+    f.chosen.add(b);
+    expect((await f.service.overview()).selection).toEqual({ folders: [], recursive: false });
+    await f.service.scan({ folders: [a, b], recursive: true });
+
+    // A new service over the same data folder (the app restarted): the folders are back, and
+    // count as chosen again, so scanning them is allowed.
+    const restarted = await fixture(f.dir);
+    expect(restarted.chosen.covers(a)).toBe(false);
+    expect((await restarted.service.overview()).selection).toEqual({ folders: [a, b], recursive: true });
+    expect(restarted.chosen.covers(a)).toBe(true);
+    await rm(b, { recursive: true });
+    expect((await restarted.service.overview()).selection.folders).toEqual([a]);
+
+    // Clearing the list is remembered too.
+    const cleared = await restarted.service.scan({ folders: [], recursive: false });
+    expect(cleared.usable).toEqual([]);
+    expect((await (await fixture(f.dir)).service.overview()).selection.folders).toEqual([]);
   });
 
   it('cancelling a running run ends idle', async () => {
