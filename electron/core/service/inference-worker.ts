@@ -12,17 +12,9 @@ import { writeImage } from '../image/write-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { openModel } from '../infer/open-model.js';
 import { isAbortError } from '../infer/progress.js';
-import { outputGeometry, type Rect, type SizeSpec } from '../infer/size-spec.js';
-import { upscalePixels } from '../infer/upscale-pixels.js';
 import { upscaleFile } from '../jobs/upscale-file.js';
-import type {
-  EngineConfig,
-  FromWorker,
-  PreviewJob,
-  ToWorker,
-  WorkerCalls,
-  WorkerMethod,
-} from './worker-protocol.js';
+import { previewPixels } from './preview-pixels.js';
+import type { EngineConfig, FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
@@ -122,64 +114,16 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
   preview: ({ config, ...job }, signal) =>
     withEngine(config, async (engine) => {
       const image = await decodeCached(job.input, signal);
-      const target = outputGeometry(image, job.size).window;
-      const [size, region] = coarseRequest(image, job);
-      const result = await upscalePixels(engine, image, size, { region, signal });
-      await writeImage(result.pixels, {}, job.out, {
+      const preview = await previewPixels(engine, image, job, signal);
+      await writeImage(preview.pixels, {}, job.out, {
         format: 'png',
         onConflict: 'overwrite',
         keepMetadata: false,
         signal,
       });
-      // The region is relative to the target window (which differs from the virtual image for a cover
-      // crop); a coarse preview's window is in 1/k target pixels.
-      const k = job.coarse;
-      const { window } = result.geometry;
-      return {
-        path: job.out,
-        region:
-          k === 1
-            ? { x: window.x - target.x, y: window.y - target.y, width: window.width, height: window.height }
-            : clipRegion(job.region, target),
-        target: { width: target.width, height: target.height },
-        usedModel: result.usedModel,
-      };
+      return { path: job.out, region: preview.region, target: preview.target, usedModel: preview.usedModel };
     }),
 };
-
-/**
- * The size and region to decode. Coarse: the same picture at 1/k of the target's resolution (the
- * virtual image divided by k, so a cover crop stays a crop), and the region divided by k: 1/k^2 of
- * the queries. LIIF's cell then says "pixels k times larger", which is what they are.
- */
-function coarseRequest(image: { width: number; height: number }, job: PreviewJob): [SizeSpec, Rect] {
-  const k = job.coarse;
-  if (k <= 1) return [job.size, job.region];
-  const { virtual, window } = outputGeometry(image, job.size);
-  const size: SizeSpec = {
-    kind: 'exact',
-    width: Math.max(1, Math.round(virtual.width / k)),
-    height: Math.max(1, Math.round(virtual.height / k)),
-  };
-  const region = {
-    x: Math.floor((window.x + job.region.x) / k),
-    y: Math.floor((window.y + job.region.y) / k),
-    width: Math.max(1, Math.ceil(job.region.width / k)),
-    height: Math.max(1, Math.ceil(job.region.height / k)),
-  };
-  return [size, region];
-}
-
-function clipRegion(region: Rect, target: { width: number; height: number }): Rect {
-  const x = Math.max(0, Math.min(region.x, target.width - 1));
-  const y = Math.max(0, Math.min(region.y, target.height - 1));
-  return {
-    x,
-    y,
-    width: Math.min(region.width, target.width - x),
-    height: Math.min(region.height, target.height - y),
-  };
-}
 
 const controllers = new Map<number, AbortController>();
 
