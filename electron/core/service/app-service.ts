@@ -3,14 +3,12 @@
  * thumbnails and the images the renderer may show. The IPC wrapper (electron/main) and the HTTP
  * test transport both call this one module. Inference runs in a worker thread via the bridge.
  */
-import { mkdir, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type {
   AddPathsRequest,
   AddResult,
   AppEvent,
   AppSnapshot,
-  EngineStatus,
   ItemOverride,
   ModelInfo,
   PreviewRequest,
@@ -25,16 +23,17 @@ import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
 import type { FinetuneKnobs } from '../finetune/finetune-run.js';
 import { errorText } from '../image/image-errors.js';
 import { outputFileName } from '../image/output-name.js';
-import { isAbortError } from '../infer/progress.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
-import { listModels } from '../model/model-registry.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';
+import { EngineStatusTracker } from './engine-status.js';
 import { FinetuneService, type ModelsChange } from './finetune-service.js';
 import { ImageStore } from './image-store.js';
 import { InferenceBridge } from './inference-bridge.js';
 import { jobRequest, templateWithExt } from './job-request.js';
+import { listModelInfo } from './model-info.js';
 import { probeEntries } from './probe-entries.js';
+import { RegionPreviews } from './region-previews.js';
 import { ServiceError } from './service-error.js';
 import { SettingsStore } from './settings-store.js';
 import { makeThumbnail } from './thumbnails.js';
@@ -55,7 +54,6 @@ export interface AppServiceOptions {
 export { ServiceError } from './service-error.js';
 
 const PROGRESS_INTERVAL_MS = 100;
-const PREVIEWS_KEPT = 6;
 
 export class AppService {
   readonly chosen = new ChosenPaths();
@@ -65,12 +63,10 @@ export class AppService {
   readonly finetune: FinetuneService;
   private readonly thumbnails = new Map<string, string>();
   private readonly lastProgress = new Map<string, number>();
-  private engine: EngineStatus = { state: 'idle' };
-  private engineKey = '';
+  private readonly engine: EngineStatusTracker;
   private models: ModelInfo[] = [];
-  private preview: AbortController | undefined;
+  private readonly previews: RegionPreviews;
   private snapshotVersion = 0;
-  private readonly previewFiles: string[] = [];
   private nextId = 1;
   private queueEventTimer: NodeJS.Timeout | undefined;
 
@@ -84,6 +80,8 @@ export class AppService {
       changed: () => this.queueChanged(),
       progressed: (entry) => this.progressed(entry),
     });
+    this.engine = new EngineStatusTracker(bridge, (engine) => this.emit({ kind: 'engine', engine }));
+    this.previews = new RegionPreviews(bridge, this.images, join(options.dataDir, 'cache', 'previews'));
     const roots = options.modelRoots;
     this.finetune = new FinetuneService({
       modelsDir: options.userModelsDir ?? roots[roots.length - 1] ?? join(options.dataDir, 'models'),
@@ -114,8 +112,13 @@ export class AppService {
   async snapshot(): Promise<AppSnapshot> {
     this.models = await this.listModelInfo();
     // The worker and the model start on the first snapshot, i.e. when a window shows up.
-    if (this.engine.state === 'idle') this.loadEngine();
-    return { settings: this.settings, queue: this.queueSnapshot(), engine: this.engine, models: this.models };
+    this.engine.start(this.engineConfig());
+    return {
+      settings: this.settings,
+      queue: this.queueSnapshot(),
+      engine: this.engine.current,
+      models: this.models,
+    };
   }
 
   queueSnapshot(): QueueSnapshot {
@@ -217,8 +220,7 @@ export class AppService {
     const settings = await this.store.update(patch);
     this.emit({ kind: 'settings', settings });
     this.queueChanged();
-    if (this.engine.state !== 'idle' && JSON.stringify(this.engineConfig()) !== this.engineKey)
-      this.loadEngine();
+    this.engine.follow(this.engineConfig());
     return settings;
   }
 
@@ -226,42 +228,12 @@ export class AppService {
   async previewRegion(request: PreviewRequest): Promise<PreviewResult> {
     const entry = this.entry(request.id);
     if (!entry.size) throw new ServiceError(`${entry.name} cannot be read, so there is nothing to preview`);
-    // A newer preview replaces an older one still running.
-    this.preview?.abort();
-    const controller = new AbortController();
-    this.preview = controller;
-    const dir = join(this.options.dataDir, 'cache', 'previews');
-    await mkdir(dir, { recursive: true });
-    const out = join(dir, `${entry.id}-${Date.now().toString(36)}-${this.nextId++}.png`);
-    const started = performance.now();
-    try {
-      const outcome = await this.bridge.call(
-        'preview',
-        {
-          config: this.engineConfig(),
-          input: entry.path,
-          size: toSizeSpec(this.sizeOf(entry), entry.size),
-          region: request.region,
-          coarse: request.coarse ?? 1,
-          out,
-        },
-        { signal: controller.signal },
-      );
-      this.rememberPreview(out);
-      return {
-        image: this.images.ref(outcome.path),
-        region: outcome.region,
-        target: outcome.target,
-        usedModel: outcome.usedModel,
-        ms: Math.round(performance.now() - started),
-        coarse: request.coarse ?? 1,
-      };
-    } catch (error) {
-      if (isAbortError(error)) throw new ServiceError('a newer preview replaced this one');
-      throw new ServiceError(`${entry.name}: the preview failed: ${errorText(error)}`);
-    } finally {
-      if (this.preview === controller) this.preview = undefined;
-    }
+    const size = toSizeSpec(this.sizeOf(entry), entry.size);
+    return this.previews.render(
+      { id: entry.id, name: entry.name, input: entry.path, size },
+      request,
+      this.engineConfig(),
+    );
   }
 
   /** The output file of a finished item (for "show in folder"). */
@@ -291,7 +263,7 @@ export class AppService {
   async close(): Promise<void> {
     await this.finetune.close();
     this.queue.cancelAll();
-    this.preview?.abort();
+    this.previews.abort();
     await this.queue.idle();
     await this.bridge.close();
   }
@@ -386,53 +358,9 @@ export class AppService {
     }
   }
 
-  private loadEngine(): void {
-    const config = this.engineConfig();
-    const key = JSON.stringify(config);
-    this.engineKey = key;
-    this.setEngine({ state: 'loading' });
-    this.bridge.call('engine', config).then(
-      (info) => {
-        if (this.engineKey === key) this.setEngine({ state: 'ready', ...info });
-      },
-      (error: unknown) => {
-        if (this.engineKey === key) this.setEngine({ state: 'error', error: errorText(error) });
-      },
-    );
-  }
-
-  private setEngine(engine: EngineStatus): void {
-    this.engine = engine;
-    this.emit({ kind: 'engine', engine });
-  }
-
-  private async listModelInfo(): Promise<ModelInfo[]> {
-    const listings = await listModels([...this.options.modelRoots]);
-    const userDir = this.options.userModelsDir ?? this.options.modelRoots.at(-1);
-    const seen = new Set<string>();
-    const models: ModelInfo[] = [];
-    for (const m of listings) {
-      if (seen.has(m.name)) continue;
-      seen.add(m.name);
-      models.push({
-        name: m.name,
-        ...(m.manifest?.displayName ? { displayName: m.manifest.displayName } : {}),
-        ...(m.manifest?.description ? { description: m.manifest.description } : {}),
-        ...(m.error ? { error: m.error } : {}),
-        ...(userDir && resolve(dirname(m.dir)) === resolve(userDir) ? { user: true } : {}),
-        ...heldOutScores(m.manifest?.scores),
-      });
-    }
-    return models;
-  }
-
-  private rememberPreview(path: string): void {
-    this.previewFiles.push(path);
-    while (this.previewFiles.length > PREVIEWS_KEPT) {
-      const old = this.previewFiles.shift()!;
-      this.images.forget(old);
-      void unlink(old).catch(() => undefined);
-    }
+  private listModelInfo(): Promise<ModelInfo[]> {
+    const roots = this.options.modelRoots;
+    return listModelInfo(roots, this.options.userModelsDir ?? roots.at(-1));
   }
 
   private emit(event: AppEvent): void {
@@ -460,11 +388,4 @@ export class AppService {
       overall: this.queue.overall(now),
     });
   }
-}
-
-/** Before/after held-out PSNR from a fine-tuned model's card (finetune.ts writes scores.heldOut). */
-function heldOutScores(scores: Record<string, unknown> | undefined): Pick<ModelInfo, 'heldOut'> {
-  const heldOut = scores?.heldOut as { basePsnr?: unknown; tunedPsnr?: unknown } | undefined;
-  if (typeof heldOut?.basePsnr !== 'number' || typeof heldOut.tunedPsnr !== 'number') return {};
-  return { heldOut: { basePsnr: heldOut.basePsnr, tunedPsnr: heldOut.tunedPsnr } };
 }
