@@ -87,6 +87,7 @@ export class AppService {
       modelsDir: options.userModelsDir ?? roots[roots.length - 1] ?? join(options.dataDir, 'models'),
       roots,
       chosen: this.chosen,
+      selectionFile: join(options.dataDir, 'finetune-folders.json'),
       provider: () => this.settings.provider,
       ...(options.finetuneKnobs ? { knobs: options.finetuneKnobs } : {}),
       emit: (update) => this.emit({ kind: 'finetune', update }),
