@@ -12,6 +12,7 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectInputs } from '../electron/core/jobs/collect-inputs.js';
+import type { Weights } from '../electron/core/model/architecture.js';
 import { exportModelDir } from '../electron/core/model/export-model.js';
 import { splitHoldout } from '../electron/core/train/data/holdout.js';
 import { loadCheckpoint } from '../electron/core/train/optim/checkpoint.js';
@@ -32,12 +33,15 @@ if (command === 'export' && paths.length === 2) {
   const [from, to] = paths.map((p) => resolve(p));
   const checkpoint = await loadCheckpoint(from);
   const { step, wallClockSeconds, config } = checkpoint.info;
-  await exportModelDir(to, checkpoint.info.architecture, checkpoint.weights, {
+  // The weight average is what a run validates and keeps, when it has one.
+  await exportModelDir(to, checkpoint.info.architecture, checkpoint.average ?? checkpoint.weights, {
     name: values.name ?? basename(to),
     training: {
       steps: step,
       wallClockSeconds: Math.round(wallClockSeconds),
-      notes: `exported from ${basename(from)} at step ${step}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}`,
+      notes:
+        `exported from ${basename(from)} at step ${step}` +
+        `${checkpoint.average ? ' (weight average)' : ''}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}`,
     },
   });
   console.log(`${to}: step ${step}, ${(wallClockSeconds / 3600).toFixed(2)} h of training`);
@@ -48,11 +52,15 @@ if (command === 'export' && paths.length === 2) {
   console.log(`${set.images.length} held-out images x scales ${set.scales.join('/')}`);
   for (const path of paths) {
     const checkpoint = await loadCheckpoint(resolve(path));
-    const score = await validate(checkpoint.info.architecture, checkpoint.weights, set, 'cpu');
-    console.log(
-      `${path}: step ${checkpoint.info.step}, ${(checkpoint.info.wallClockSeconds / 60).toFixed(1)} min: ` +
-        `${score.psnr.toFixed(3)} dB (bicubic ${score.bicubicPsnr.toFixed(3)} dB)`,
-    );
+    const variants: Array<[string, Weights]> = [['raw weights', checkpoint.weights]];
+    if (checkpoint.average) variants.push(['weight average', checkpoint.average]);
+    for (const [label, weights] of variants) {
+      const score = await validate(checkpoint.info.architecture, weights, set, 'cpu');
+      console.log(
+        `${path}: step ${checkpoint.info.step}, ${(checkpoint.info.wallClockSeconds / 60).toFixed(1)} min, ${label}: ` +
+          `${score.psnr.toFixed(3)} dB (bicubic ${score.bicubicPsnr.toFixed(3)} dB)`,
+      );
+    }
   }
 } else {
   console.error('usage: checkpoint-tools.ts export <checkpoint> <dir> | score <checkpoint>...');

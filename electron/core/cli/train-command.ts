@@ -25,12 +25,21 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --mode M            full | decoder-only (default full)
   --holdout F         fraction of images held out for validation (default 0.1)
   --validate-every K  validate and checkpoint every K steps (default 200)
+  --ema DECAY         keep a moving average of the weights (e.g. 0.999) and validate and export it
+                      instead of the raw weights (default: off)
   --resume            continue from <out>/checkpoint.safetensors
   --provider P        auto | cpu | webgpu | cuda | dml | coreml (default cpu)
   --seed S            random seed (default 0)
   --json              one JSON summary object as the last line of stdout
 Ctrl-C saves a checkpoint and exits; run again with --resume to continue.
 `;
+
+function emaDecay(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const decay = Number(text);
+  if (!(decay >= 0 && decay < 1)) throw new UsageError('--ema is a decay in [0, 1), e.g. 0.999');
+  return decay;
+}
 
 export async function trainCommand(
   argv: string[],
@@ -51,6 +60,7 @@ export async function trainCommand(
       mode: { type: 'string' },
       holdout: { type: 'string' },
       'validate-every': { type: 'string' },
+      ema: { type: 'string' },
       'lr-size': { type: 'string' },
       resume: { type: 'boolean' },
       provider: { type: 'string' },
@@ -110,6 +120,7 @@ export async function trainCommand(
     provider,
     validateEvery: positiveInt(values['validate-every'], '--validate-every') ?? 200,
     checkpointEvery: 50,
+    averageDecay: emaDecay(values.ema),
   };
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);

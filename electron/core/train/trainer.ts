@@ -11,6 +11,7 @@ import { createSampler } from './data/sampler.js';
 import { adamStep, createAdamState } from './optim/adam.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './optim/checkpoint.js';
 import { type LrSchedule, learningRate } from './optim/lr-schedule.js';
+import { copyWeights, updateAverage } from './optim/weight-average.js';
 import { TrainStep } from './train-step.js';
 import type { TrainingMode } from './training-graph.js';
 import { loadValidationSet, type ValidationScore, validate } from './validation.js';
@@ -31,6 +32,11 @@ export interface TrainConfig {
   readonly validateEvery: number;
   /** Save a checkpoint every this many steps (besides validation points and the end). */
   readonly checkpointEvery: number;
+  /**
+   * Keep a moving average of the weights with this decay (e.g. 0.999), and validate and return it
+   * instead of the raw weights; 0 or absent: no average.
+   */
+  readonly averageDecay?: number;
 }
 
 export interface TrainBudget {
@@ -71,6 +77,7 @@ export type TrainEvent =
   | { readonly kind: 'checkpoint'; readonly step: number; readonly path: string };
 
 export interface TrainResult {
+  /** The weights to keep: the moving average when the run keeps one, else the raw weights. */
   readonly weights: Weights;
   readonly step: number;
   readonly history: TrainHistory;
@@ -92,6 +99,11 @@ export async function train(
     resumed?.weights ?? new Map([...(start as { initial: Weights }).initial].map(([k, v]) => [k, v.slice()]));
   const trainStep = await TrainStep.open(config.architecture, weights, config.mode, config.provider);
   const adam = resumed?.adam ?? createAdamState(weights, trainStep.trainable);
+  const decay = config.averageDecay ?? 0;
+  // A run that turns averaging on when resumed starts its average at the current weights, and
+  // counts its warm-up from there.
+  const average = decay > 0 ? (resumed?.average ?? copyWeights(weights)) : undefined;
+  let averageUpdates = resumed?.average ? (resumed.info.averageUpdates ?? adam.step) : 0;
   const history: TrainHistory = (resumed?.info.history as TrainHistory | undefined) ?? {
     loss: [],
     validation: [],
@@ -122,10 +134,12 @@ export async function train(
       {
         weights,
         adam,
+        ...(average ? { average } : {}),
         info: {
           architecture: config.architecture,
           trainable: trainStep.trainable,
           step: adam.step,
+          ...(average ? { averageUpdates } : {}),
           data: dataState,
           config: {
             ...config,
@@ -142,7 +156,7 @@ export async function train(
   };
   const runValidation = async () => {
     if (validationSet.images.length === 0) return;
-    const score = await validate(config.architecture, weights, validationSet, config.provider);
+    const score = await validate(config.architecture, average ?? weights, validationSet, config.provider);
     const point = { step: adam.step, ...score };
     history.validation.push(point);
     emit({ kind: 'validation', ...point });
@@ -167,6 +181,7 @@ export async function train(
       const t2 = performance.now();
       const lr = learningRate(config.schedule, adam.step);
       adamStep(weights, grads, adam, lr);
+      if (average) updateAverage(average, weights, trainStep.trainable, decay, averageUpdates++);
       dataState = batch.state;
       const t3 = performance.now();
       window.push(loss);
@@ -207,5 +222,11 @@ export async function train(
     sampler.close();
     await trainStep.release();
   }
-  return { weights, step: adam.step, history, stoppedBy, wallClockSeconds: priorSeconds + elapsed() };
+  return {
+    weights: average ?? weights,
+    step: adam.step,
+    history,
+    stoppedBy,
+    wallClockSeconds: priorSeconds + elapsed(),
+  };
 }

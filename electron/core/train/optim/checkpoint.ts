@@ -24,12 +24,16 @@ export interface CheckpointInfo {
   /** Loss / validation history for the curves and the model card. */
   readonly history: unknown;
   readonly wallClockSeconds: number;
+  /** Updates the weight average has had (its warm-up), when the run keeps one. */
+  readonly averageUpdates?: number;
 }
 
 export interface Checkpoint {
   readonly info: CheckpointInfo;
   readonly weights: Weights;
   readonly adam: AdamState;
+  /** The moving average of the weights, when the run keeps one (saved as `ema/<name>`). */
+  readonly average?: Weights;
 }
 
 function entry(shapeOf: (name: string) => number[], name: string, data: Float32Array): TensorEntry {
@@ -45,6 +49,8 @@ export async function saveCheckpoint(
   for (const [name, data] of checkpoint.weights) tensors.set(name, entry(shapeOf, name, data));
   for (const [name, data] of checkpoint.adam.m) tensors.set(`adam.m/${name}`, entry(shapeOf, name, data));
   for (const [name, data] of checkpoint.adam.v) tensors.set(`adam.v/${name}`, entry(shapeOf, name, data));
+  for (const [name, data] of checkpoint.average ?? [])
+    tensors.set(`ema/${name}`, entry(shapeOf, name, data));
   const info = { ...checkpoint.info, step: checkpoint.adam.step };
   await writeSafetensorsFile(path, tensors, { format: CHECKPOINT_FORMAT, info: JSON.stringify(info) });
 }
@@ -57,13 +63,20 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const weights: Weights = new Map();
   const m = new Map<string, Float32Array>();
   const v = new Map<string, Float32Array>();
+  const average: Weights = new Map();
   for (const [name, t] of tensors) {
     if (name.startsWith('adam.m/')) m.set(name.slice(7), t.data);
     else if (name.startsWith('adam.v/')) v.set(name.slice(7), t.data);
+    else if (name.startsWith('ema/')) average.set(name.slice(4), t.data);
     else weights.set(name, t.data);
   }
   for (const name of info.trainable)
     if (!m.has(name) || !v.has(name))
       throw new ModelError('corrupt', path, `checkpoint lacks optimiser state for ${name}`);
-  return { info, weights, adam: { step: info.step, m, v } };
+  return {
+    info,
+    weights,
+    adam: { step: info.step, m, v },
+    ...(average.size > 0 ? { average } : {}),
+  };
 }

@@ -68,6 +68,25 @@ describe('trainer', () => {
     await copyFile(halfPath, join(root, 'kept.safetensors'));
   });
 
+  it('keeps a weight average that it returns, checkpoints and resumes bit for bit', async () => {
+    const initial = randomWeights(TINY_ARCH, 3);
+    const averaged = (path: string): TrainConfig => ({ ...config(path), averageDecay: 0.9 });
+    const raw = await train(config(join(root, 'r.safetensors')), { initial }, { steps: 6 });
+    const straight = await train(averaged(join(root, 'e.safetensors')), { initial }, { steps: 6 });
+    const halfPath = join(root, 'f.safetensors');
+    await train(averaged(halfPath), { initial }, { steps: 3 });
+    const resumed = await train(averaged(halfPath), { resume: true }, { steps: 6 });
+    for (const [name, w] of straight.weights) expect(resumed.weights.get(name), name).toEqual(w);
+    // The average is not the raw weights, and lies between the start and the raw end point.
+    const name = 'imnet.layers.8.bias';
+    const [a, r, s] = [straight.weights.get(name)!, raw.weights.get(name)!, initial.get(name)!];
+    expect(a).not.toEqual(r);
+    for (let i = 0; i < a.length; i++) {
+      expect(a[i]).toBeGreaterThanOrEqual(Math.min(s[i], r[i]) - 1e-3);
+      expect(a[i]).toBeLessThanOrEqual(Math.max(s[i], r[i]) + 1e-3);
+    }
+  });
+
   it('stops on abort with a checkpoint it can resume from', async () => {
     const controller = new AbortController();
     const path = join(root, 'abort.safetensors');

@@ -1,0 +1,39 @@
+/**
+ * An exponential moving average of the weights (Polyak averaging), the weights a run validates and
+ * exports. With Adam at the learning rates that train fastest, the raw weights wander from step to
+ * step (held-out PSNR moved by 2-4 dB between checkpoints 50-100 steps apart in our CPU runs); the
+ * average sits near the middle of that wandering and scores higher at no extra training cost.
+ *
+ * The decay warms up as min(decay, (1 + updates) / (10 + updates)), so a short run (a fine-tune of
+ * a few hundred steps) averages over its recent steps rather than staying at its starting point.
+ */
+import type { Weights } from '../../model/architecture.js';
+
+export function copyWeights(weights: Weights): Weights {
+  return new Map([...weights].map(([name, data]) => [name, data.slice()]));
+}
+
+export function averagingDecay(decay: number, updates: number): number {
+  return Math.min(decay, (1 + updates) / (10 + updates));
+}
+
+/**
+ * Moves `average` towards `weights` for the named parameters, in place. `updates` is how many
+ * updates the average has had before this one (the warm-up counts them).
+ */
+export function updateAverage(
+  average: Weights,
+  weights: Weights,
+  names: readonly string[],
+  decay: number,
+  updates: number,
+): void {
+  const d = averagingDecay(decay, updates);
+  const e = 1 - d;
+  for (const name of names) {
+    const a = average.get(name);
+    const w = weights.get(name);
+    if (!a || !w || a.length !== w.length) throw new Error(`weight average: no parameter ${name}`);
+    for (let i = 0; i < a.length; i++) a[i] = d * a[i] + e * w[i];
+  }
+}
