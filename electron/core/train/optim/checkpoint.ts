@@ -49,8 +49,7 @@ export async function saveCheckpoint(
   for (const [name, data] of checkpoint.weights) tensors.set(name, entry(shapeOf, name, data));
   for (const [name, data] of checkpoint.adam.m) tensors.set(`adam.m/${name}`, entry(shapeOf, name, data));
   for (const [name, data] of checkpoint.adam.v) tensors.set(`adam.v/${name}`, entry(shapeOf, name, data));
-  for (const [name, data] of checkpoint.average ?? [])
-    tensors.set(`ema/${name}`, entry(shapeOf, name, data));
+  for (const [name, data] of checkpoint.average ?? []) tensors.set(`ema/${name}`, entry(shapeOf, name, data));
   const info = { ...checkpoint.info, step: checkpoint.adam.step };
   await writeSafetensorsFile(path, tensors, { format: CHECKPOINT_FORMAT, info: JSON.stringify(info) });
 }
