@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -87,5 +87,20 @@ describe('upscaleFile', () => {
     expect((await collectInputs([root], false)).files).toEqual([join(root, 'a.jpg')]);
     expect((await collectInputs([root], true)).files).toEqual([join(root, 'a.jpg'), join(sub, 'b.PNG')]);
     expect((await collectInputs([join(root, 'nope')], true)).missing[0].error).toBe('no such file or folder');
+  });
+
+  it('follows symbolic links to images and folders, without looping on a link to a parent', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'liif-linked-'));
+    await writeFile(join(elsewhere, 'far.png'), 'x');
+    const root = await mkdtemp(join(tmpdir(), 'liif-links-'));
+    await symlink(join(elsewhere, 'far.png'), join(root, 'link.png'));
+    await symlink(elsewhere, join(root, 'linked-folder'));
+    await symlink(root, join(root, 'loop'));
+    await symlink(join(root, 'gone.png'), join(root, 'dangling.png'));
+    expect((await collectInputs([root], false)).files).toEqual([join(root, 'link.png')]);
+    expect((await collectInputs([root], true)).files).toEqual([
+      join(root, 'link.png'),
+      join(root, 'linked-folder', 'far.png'),
+    ]);
   });
 });
