@@ -26,6 +26,8 @@ export interface FinetuneKnobs {
   readonly learningRate: number;
   readonly validateEvery: number;
   readonly checkpointEvery: number;
+  /** Held-out images scored for the before/after numbers (runs saved before this field: 4). */
+  readonly validationImages?: number;
 }
 
 export interface FinetuneBudget {

@@ -30,6 +30,11 @@ export interface TrainConfig {
   readonly provider: ProviderChoice;
   /** Validate (and checkpoint) every this many steps; 0 = only at the end. */
   readonly validateEvery: number;
+  /**
+   * Held-out images scored at each validation (default 4). More cost more time per validation
+   * but decide better: on 4 images, two runs compared the other way round than on 12.
+   */
+  readonly validationImages?: number;
   /** Save a checkpoint every this many steps (besides validation points and the end). */
   readonly checkpointEvery: number;
   /**
@@ -121,7 +126,9 @@ export async function train(
   });
   if (resumed) sampler.restore(resumed.info.data as SamplerState);
   emit({ kind: 'data', report: sampler.report() });
-  const validationSet = await loadValidationSet(config.validationFiles);
+  const validationSet = await loadValidationSet(config.validationFiles, {
+    limit: config.validationImages ?? 4,
+  });
   const shapes = new Map(allParams(config.architecture).map((p) => [p.name, [...p.shape]]));
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;

@@ -83,6 +83,8 @@ describe('fine-tuning', () => {
       images: { train: 6, heldOut: 2, skipped: 3 },
     });
     expect(model.manifest.scores?.heldOut).toMatchObject({
+      // Both held-out images scored (up to 8 by default).
+      images: 2,
       basePsnr: result.base.psnr,
       tunedPsnr: result.tuned.psnr,
     });
