@@ -1,17 +1,22 @@
 /**
  * Region-preview latency, the way the app renders it: the quick look (a coarse pass, factor k from
- * the renderer's quickLookFactor) and then the full preview, against the full preview alone.
- * For the app's 340 x 340 view and a 512 x 512 view, at x2.5 and x4 of a 1000 x 750 photo, it
- * reports the median time to the first picture and to the full preview, and their ratios to the
- * full preview alone. Trials alternate between the two ways so that a busy machine slows both.
+ * the renderer's quickLookFactor) and then the full preview, against the full preview alone; with
+ * the quick look run as before (each pass encodes) and through the encoder-codes cache the app's
+ * worker uses (the full pass decodes from the quick look's codes). Also a pan by a quarter view
+ * (the arrow keys' step, beyond the cache's margin: a miss), quick look then full, through the
+ * same cache. For the app's 340 x 340 view and a 512 x 512 view, at x2.5 and x4 of a 1000 x 750
+ * photo, it reports the median times and their ratios to the full preview alone. Trials alternate
+ * between the ways so that a busy machine slows all of them; every trial starts with an empty
+ * cache. (A pan without the cache costs what the quick look and full preview without it cost.)
  * EDSR-baseline architecture with random weights: speed does not depend on their values.
  *   npx tsx tests/bench/preview-latency.ts [trials]
  */
+import { CodesCache } from '../../electron/core/infer/codes-cache.js';
 import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
 import { outputGeometry } from '../../electron/core/infer/size-spec.js';
 import { EDSR_BASELINE_LIIF } from '../../electron/core/model/architecture.js';
 import { randomWeights } from '../../electron/core/model/random-weights.js';
-import { previewPixels } from '../../electron/core/service/preview-pixels.js';
+import { type PreviewPixels, previewPixels } from '../../electron/core/service/preview-pixels.js';
 import { quickLookFactor } from '../../renderer/src/lib/quick-look.js';
 import { median } from './bench-utils.js';
 
@@ -43,9 +48,14 @@ await previewPixels(engine, photo, {
   coarse: 1,
 });
 
-console.log(`Region preview of a ${w} x ${h} photo, CPU, medians of ${TRIALS} trials`);
-console.log('                     no quick look  with the quick look first     ratio to no quick look');
-console.log('view     target  k   first = full  first picture  full preview  first picture  full preview');
+console.log(`Region preview of a ${w} x ${h} photo, CPU, medians of ${TRIALS} trials (seconds)`);
+console.log(
+  '                    full   quick look, no cache  quick look, cache   ratio of full to full only   pan, cache',
+);
+console.log(
+  'view     target  k  only   first  full           first  full         no cache  cache            full  ratio',
+);
+let worstDiff = 0;
 for (const view of [340, 512]) {
   for (const scale of [2.5, 4]) {
     const size = { kind: 'scale', scale } as const;
@@ -57,33 +67,66 @@ for (const view of [340, 512]) {
       width: view,
       height: view,
     };
+    // One arrow key: a quarter of the view to the right.
+    const panned = { ...region, x: region.x + Math.round(view / 4) };
     const k = quickLookFactor(photo, target, region);
     if (!k) throw new Error(`no quick look at x${scale}: nothing to compare`);
-    const full = () => previewPixels(engine, photo, { size, region, coarse: 1 });
-    const quick = () => previewPixels(engine, photo, { size, region, coarse: k });
-    const alone: number[] = [];
-    const first: number[] = [];
-    const then: number[] = [];
+    const pass = (r: typeof region, coarse: number, cache?: CodesCache) =>
+      previewPixels(
+        engine,
+        photo,
+        { size, region: r, coarse },
+        cache && { codes: { cache, source: 'photo' } },
+      );
+    const times = { alone: [] as number[], first: [] as number[], full: [] as number[] };
+    const cached = { first: [] as number[], full: [] as number[], pan: [] as number[] };
     for (let i = 0; i < TRIALS; i++) {
-      alone.push(await seconds(full));
-      const started = performance.now();
-      first.push(await seconds(quick));
-      await full();
-      then.push((performance.now() - started) / 1000);
+      let started = performance.now();
+      const reference = await pass(region, 1);
+      times.alone.push((performance.now() - started) / 1000);
+      started = performance.now();
+      times.first.push(await seconds(() => pass(region, k)));
+      await pass(region, 1);
+      times.full.push((performance.now() - started) / 1000);
+
+      const cache = new CodesCache();
+      started = performance.now();
+      cached.first.push(await seconds(() => pass(region, k, cache)));
+      const full = await pass(region, 1, cache);
+      cached.full.push((performance.now() - started) / 1000);
+      worstDiff = Math.max(worstDiff, maxDiff(reference, full));
+      started = performance.now();
+      await pass(panned, k, cache);
+      await pass(panned, 1, cache);
+      cached.pan.push((performance.now() - started) / 1000);
     }
-    const [a, f, t] = [median(alone), median(first), median(then)];
+    const a = median(times.alone);
+    const [f, t] = [median(times.first), median(times.full)];
+    const [cf, ct, cp] = [median(cached.first), median(cached.full), median(cached.pan)];
     console.log(
       [
         `${view}x${view}`.padEnd(8),
         `x${scale}`.padStart(6),
         String(k).padStart(2),
-        `${a.toFixed(2)} s`.padStart(13),
-        `${f.toFixed(2)} s`.padStart(13),
-        `${t.toFixed(2)} s`.padStart(12),
-        `${(f / a).toFixed(2)}`.padStart(13),
-        `${(t / a).toFixed(2)}`.padStart(12),
-      ].join('  '),
+        a.toFixed(2).padStart(5),
+        f.toFixed(2).padStart(6),
+        t.toFixed(2).padStart(5),
+        cf.toFixed(2).padStart(14),
+        ct.toFixed(2).padStart(5),
+        (t / a).toFixed(2).padStart(17),
+        (ct / a).toFixed(2).padStart(6),
+        cp.toFixed(2).padStart(16),
+        (cp / a).toFixed(2).padStart(6),
+      ].join(' '),
     );
   }
 }
+console.log(`Largest difference, cached vs uncached full preview: ${worstDiff} (8-bit levels)`);
 await engine.release();
+
+function maxDiff(a: PreviewPixels, b: PreviewPixels): number {
+  let m = 0;
+  for (let i = 0; i < a.pixels.data.length; i++)
+    m = Math.max(m, Math.abs(a.pixels.data[i] - b.pixels.data[i]));
+  return m;
+}

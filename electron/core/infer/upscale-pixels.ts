@@ -10,9 +10,9 @@
 import { hasAlpha, isGray, type PixelBuffer } from '../image/pixel-buffer.js';
 import { resizePlain } from '../image/resize-plain.js';
 import type { LiifEngine } from './liif-engine.js';
-import type { ProgressListener } from './progress.js';
+import type { ProgressListener, UpscaleStage } from './progress.js';
 import { type OutputGeometry, outputGeometry, type Rect, type SizeSpec } from './size-spec.js';
-import { type RgbSink, type RgbSource, upscaleTiled } from './upscale-tiled.js';
+import { type EncodeCrop, type RgbSink, type RgbSource, upscaleTiled } from './upscale-tiled.js';
 
 export interface UpscalePixelsOptions {
   readonly memoryBudgetMB?: number;
@@ -23,6 +23,8 @@ export interface UpscalePixelsOptions {
    * queries are independent, so a 512 x 512 preview of a 100-megapixel target costs 512 x 512.
    */
   readonly region?: Rect;
+  /** Where each pass (colour, alpha) gets its tiles' codes: the region preview's cache. */
+  readonly encoder?: (stage: UpscaleStage) => EncodeCrop;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressListener;
 }
@@ -111,12 +113,14 @@ export async function upscalePixels(
     ...common,
     stage: 'colour',
     fractionRange: [0, split],
+    encode: options.encoder?.('colour'),
   });
   if (alpha) {
     await upscaleTiled(engine, channelSource(source, alpha), geometry, channelSink(target, alpha), {
       ...common,
       stage: 'alpha',
       fractionRange: [split, 1],
+      encode: options.encoder?.('alpha'),
     });
   }
   return { pixels: target, usedModel: true, geometry };

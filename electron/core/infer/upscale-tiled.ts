@@ -3,6 +3,7 @@
  */
 import { pixelCentre } from './coordinates.js';
 import type { LiifEngine } from './liif-engine.js';
+import type { FloatTensor } from './onnx-runtime.js';
 import { type ProgressListener, throwIfAborted, type UpscaleStage } from './progress.js';
 import type { OutputGeometry, Rect, Size } from './size-spec.js';
 import { DEFAULT_MEMORY_BUDGET_MB, planTiles, sizeTiles } from './tile-planner.js';
@@ -18,6 +19,27 @@ export interface RgbSource extends Size {
  */
 export type RgbSink = (rect: Rect, rgb: Float32Array) => void;
 
+/** Latent codes [1, crop.height, crop.width, K] (channels last) of an LR crop. */
+export interface CropCodes {
+  readonly codes: FloatTensor;
+  readonly crop: Rect;
+}
+
+/**
+ * Gives latent codes for a tile's LR crop: of that crop or of a larger one containing it, equal to
+ * `engine.encode(source.read(crop), ...)` at least on the codes the tile reads (those a halo inside
+ * `crop`). The decoder's `window` input takes the returned crop's origin, so coordinates stay
+ * global and a larger crop's codes need no cutting. The region preview reuses earlier passes'
+ * codes this way (codes-cache.ts).
+ */
+export type EncodeCrop = (engine: LiifEngine, source: RgbSource, crop: Rect) => Promise<CropCodes>;
+
+/** Encodes every crop afresh: batch jobs, and the preview without a cache. */
+export const encodeCrop: EncodeCrop = async (engine, source, crop) => ({
+  codes: await engine.encode(source.read(crop), crop.height, crop.width),
+  crop,
+});
+
 export interface TiledOptions {
   readonly memoryBudgetMB?: number;
   /** Output tile side in pixels (overrides the budget's choice). */
@@ -27,6 +49,8 @@ export interface TiledOptions {
   readonly stage?: UpscaleStage;
   /** This pass's share of the whole job, for the overall fraction: [start, end) in 0..1. */
   readonly fractionRange?: readonly [number, number];
+  /** Where tiles' codes come from (default: encodeCrop). */
+  readonly encode?: EncodeCrop;
 }
 
 /** Upscales `source` to `geometry`, streaming decoded rows into `sink`. Returns the tile count. */
@@ -46,6 +70,7 @@ export async function upscaleTiled(
     options.tileSide,
   );
   const tiles = planTiles(arch, source, virtual, window, sizing.tileSide);
+  const encode = options.encode ?? encodeCrop;
   const started = performance.now();
   const [f0, f1] = options.fractionRange ?? [0, 1];
   const cell = [2 / virtual.height, 2 / virtual.width];
@@ -88,8 +113,8 @@ export async function upscaleTiled(
   for (let t = 0; t < tiles.length; t++) {
     throwIfAborted(options.signal);
     const { output, crop } = tiles[t];
-    const codes = await engine.encode(source.read(crop), crop.height, crop.width);
-    const codeWindow = [crop.y, crop.x, source.height, source.width] as const;
+    const { codes, crop: encoded } = await encode(engine, source, crop);
+    const codeWindow = [encoded.y, encoded.x, source.height, source.width] as const;
     const rowsPerChunk = Math.max(1, Math.floor(chunk / output.width));
     for (let y = output.y; y < output.y + output.height; y += rowsPerChunk) {
       throwIfAborted(options.signal);

@@ -9,6 +9,7 @@ import { errorText } from '../image/image-errors.js';
 import type { DecodedImage } from '../image/pixel-buffer.js';
 import { readImage } from '../image/read-image.js';
 import { writeImage } from '../image/write-image.js';
+import { CodesCache } from '../infer/codes-cache.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { openModel } from '../infer/open-model.js';
 import { isAbortError } from '../infer/progress.js';
@@ -24,6 +25,8 @@ const post = (message: FromWorker) => port.postMessage(message);
 interface OpenEngine {
   readonly key: string;
   readonly engine: Promise<LiifEngine>;
+  /** Region previews' encoder output on this engine, dropped with it. */
+  readonly previewCodes: CodesCache;
   users: number;
   retired: boolean;
 }
@@ -31,10 +34,16 @@ interface OpenEngine {
 let current: OpenEngine | undefined;
 
 function releaseIfIdle(open: OpenEngine): void {
-  if (open.retired && open.users === 0) open.engine.then((e) => e.release()).catch(() => undefined);
+  if (open.retired && open.users === 0) {
+    open.previewCodes.clear();
+    open.engine.then((e) => e.release()).catch(() => undefined);
+  }
 }
 
-async function withEngine<T>(config: EngineConfig, use: (engine: LiifEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  config: EngineConfig,
+  use: (engine: LiifEngine, previewCodes: CodesCache) => Promise<T>,
+): Promise<T> {
   const key = JSON.stringify([config.model ?? null, config.provider, config.roots]);
   if (current?.key !== key) {
     if (current) {
@@ -42,7 +51,13 @@ async function withEngine<T>(config: EngineConfig, use: (engine: LiifEngine) => 
       releaseIfIdle(current);
     }
     const opening = openModel(config.model, config.provider, [...config.roots]);
-    const open: OpenEngine = { key, engine: opening, users: 0, retired: false };
+    const open: OpenEngine = {
+      key,
+      engine: opening,
+      previewCodes: new CodesCache(),
+      users: 0,
+      retired: false,
+    };
     current = open;
     // A model that failed to open is tried again on the next call.
     opening.catch(() => {
@@ -52,7 +67,7 @@ async function withEngine<T>(config: EngineConfig, use: (engine: LiifEngine) => 
   const open = current;
   open.users++;
   try {
-    return await use(await open.engine);
+    return await use(await open.engine, open.previewCodes);
   } finally {
     open.users--;
     releaseIfIdle(open);
@@ -63,19 +78,24 @@ async function withEngine<T>(config: EngineConfig, use: (engine: LiifEngine) => 
 const decoded = new Map<string, { mtimeMs: number; image: Promise<DecodedImage> }>();
 const DECODED_KEEP = 2;
 
-async function decodeCached(path: string, signal: AbortSignal): Promise<DecodedImage> {
+/** The decoded image, and a name for its pixels (path and modification time) for the codes cache. */
+async function decodeCached(
+  path: string,
+  signal: AbortSignal,
+): Promise<{ image: DecodedImage; source: string }> {
   const { mtimeMs } = await stat(path);
+  const source = `${path}\n${mtimeMs}`;
   const hit = decoded.get(path);
   if (hit && hit.mtimeMs === mtimeMs) {
     decoded.delete(path);
     decoded.set(path, hit);
-    return hit.image;
+    return { image: await hit.image, source };
   }
   const image = readImage(path, { signal });
   decoded.set(path, { mtimeMs, image });
   image.catch(() => decoded.delete(path));
   while (decoded.size > DECODED_KEEP) decoded.delete(decoded.keys().next().value as string);
-  return image;
+  return { image: await image, source };
 }
 
 type Handler<M extends WorkerMethod> = (
@@ -112,9 +132,9 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
   },
 
   preview: ({ config, ...job }, signal) =>
-    withEngine(config, async (engine) => {
-      const image = await decodeCached(job.input, signal);
-      const preview = await previewPixels(engine, image, job, signal);
+    withEngine(config, async (engine, cache) => {
+      const { image, source } = await decodeCached(job.input, signal);
+      const preview = await previewPixels(engine, image, job, { signal, codes: { cache, source } });
       await writeImage(preview.pixels, {}, job.out, {
         format: 'png',
         onConflict: 'overwrite',

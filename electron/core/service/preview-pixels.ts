@@ -3,7 +3,9 @@
  * result to a PNG; the preview-latency benchmark times this very function.
  */
 import type { PixelBuffer } from '../image/pixel-buffer.js';
+import type { CodesCache } from '../infer/codes-cache.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
+import type { UpscaleStage } from '../infer/progress.js';
 import { outputGeometry, type Rect, type Size, type SizeSpec } from '../infer/size-spec.js';
 import { upscalePixels } from '../infer/upscale-pixels.js';
 import type { PreviewJob } from './worker-protocol.js';
@@ -16,15 +18,26 @@ export interface PreviewPixels {
   readonly usedModel: boolean;
 }
 
+export interface PreviewOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Reuse codes encoded by earlier passes over the same pixels: the quick look's serve the full
+   * preview, and a region's serve the same region moved by a few pixels. `source` names the image
+   * (path and modification time, say); the cache tells its colour and alpha passes apart.
+   */
+  readonly codes?: { readonly cache: CodesCache; readonly source: string };
+}
+
 export async function previewPixels(
   engine: LiifEngine,
   image: PixelBuffer,
   job: Pick<PreviewJob, 'size' | 'region' | 'coarse'>,
-  signal?: AbortSignal,
+  { signal, codes }: PreviewOptions = {},
 ): Promise<PreviewPixels> {
   const target = outputGeometry(image, job.size).window;
   const [size, region] = coarseRequest(image, job);
-  const result = await upscalePixels(engine, image, size, { region, signal });
+  const encoder = codes && ((stage: UpscaleStage) => codes.cache.encoder(`${codes.source}\n${stage}`));
+  const result = await upscalePixels(engine, image, size, { region, signal, encoder });
   // The region is relative to the target window (which differs from the virtual image for a cover
   // crop); a coarse preview's window is in 1/k target pixels.
   const { window } = result.geometry;
