@@ -143,8 +143,10 @@ export class AppState {
   }
 
   async updateSettings(patch: SettingsPatch): Promise<void> {
-    const settings = await this.act(() => this.api.updateSettings(patch));
-    if (settings) this.settings = settings;
+    // The new settings arrive as the service's 'settings' event, in the order the service applied
+    // them. Assigning the reply as well would deliver each change twice, and a reply that lands after
+    // the next change's event would put the older settings back under the user's typing.
+    await this.act(() => this.api.updateSettings(patch));
   }
 
   async setOverride(id: string, override: ItemOverride | null): Promise<void> {
