@@ -29,22 +29,21 @@ test('the size modes are one radio group driven by the keyboard', async ({ page 
   await page.keyboard.press('ArrowRight');
   await expectChosen('Width', 'width');
   await expect(picker.getByLabel('Width', { exact: true })).toBeVisible();
-  await page.keyboard.press('ArrowDown');
-  await expectChosen('Height', 'height');
-  await page.keyboard.press('ArrowRight');
-  await expectChosen('W × H', 'box');
-  await page.keyboard.press('End');
-  await expectChosen('Print', 'print');
-  await page.keyboard.press('ArrowRight'); // wraps to the first
-  await expectChosen('Scale', 'scale');
-  await page.keyboard.press('ArrowLeft'); // and back to the last
-  await expectChosen('Print', 'print');
-  await page.keyboard.press('ArrowUp');
-  await expectChosen('Preset', 'long-edge');
-  await page.keyboard.press('Home');
-  await expectChosen('Scale', 'scale');
-  await page.keyboard.press('ArrowRight');
-  await expectChosen('Width', 'width');
+  // Each key and the mode it lands on (and checks).
+  const moves: Array<[key: string, label: string, mode: string]> = [
+    ['ArrowDown', 'Height', 'height'],
+    ['ArrowRight', 'W × H', 'box'],
+    ['End', 'Print', 'print'],
+    ['ArrowRight', 'Scale', 'scale'], // wraps to the first
+    ['ArrowLeft', 'Print', 'print'], // and back to the last
+    ['ArrowUp', 'Preset', 'long-edge'],
+    ['Home', 'Scale', 'scale'],
+    ['ArrowRight', 'Width', 'width'],
+  ];
+  for (const [key, label, mode] of moves) {
+    await page.keyboard.press(key);
+    await expectChosen(label, mode);
+  }
 
   // Roving tabindex: Tab leaves the group for the mode's field, Shift+Tab comes back to the
   // checked mode (Width), not to the last radio.
