@@ -11,6 +11,7 @@ import {
   openSessions,
   type ProviderChoice,
   type ProviderDecision,
+  type SessionTuning,
 } from './onnx-runtime.js';
 
 /** ONNX models of one LIIF network: file paths (a model directory) or bytes (built in memory). */
@@ -44,8 +45,12 @@ export class LiifEngine {
     private readonly decoder: ModelSession,
   ) {}
 
-  static async open(model: LiifModelFiles, provider: ProviderChoice = 'auto'): Promise<LiifEngine> {
-    const { sessions, decision } = await openSessions([model.encoder, model.decoder], provider);
+  static async open(
+    model: LiifModelFiles,
+    provider: ProviderChoice = 'auto',
+    tuning?: SessionTuning,
+  ): Promise<LiifEngine> {
+    const { sessions, decision } = await openSessions([model.encoder, model.decoder], provider, tuning);
     return new LiifEngine(model, decision, sessions[0], sessions[1]);
   }
 
