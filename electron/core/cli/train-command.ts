@@ -25,6 +25,8 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --mode M            full | decoder-only (default full)
   --holdout F         fraction of images held out for validation (default 0.1)
   --validate-every K  validate and checkpoint every K steps (default 200)
+  --crop-candidates K keep the most detailed of K random crops per sample (default 1: uniform,
+                      as the paper; 4 puts the steps on texture rather than flat sky)
   --ema DECAY         keep a moving average of the weights (e.g. 0.999) and validate and export it
                       instead of the raw weights (default: off)
   --resume            continue from <out>/checkpoint.safetensors
@@ -61,6 +63,7 @@ export async function trainCommand(
       holdout: { type: 'string' },
       'validate-every': { type: 'string' },
       ema: { type: 'string' },
+      'crop-candidates': { type: 'string' },
       'lr-size': { type: 'string' },
       resume: { type: 'boolean' },
       provider: { type: 'string' },
@@ -115,6 +118,7 @@ export async function trainCommand(
     batchSize: positiveInt(values.batch, '--batch') ?? 16,
     lrSize,
     queries: lrSize ** 2,
+    cropCandidates: intInRange(values['crop-candidates'], '--crop-candidates', 1, 64) ?? 1,
     schedule,
     mode,
     provider,

@@ -25,6 +25,11 @@ export interface TrainConfig {
   readonly batchSize: number;
   readonly lrSize: number;
   readonly queries: number;
+  /**
+   * Keep the most detailed of this many random crops (default 1, the paper's uniform crop): the
+   * training photos are mostly smooth, and flat crops teach little (crop-detail.ts).
+   */
+  readonly cropCandidates?: number;
   readonly schedule: LrSchedule;
   readonly mode: TrainingMode;
   readonly provider: ProviderChoice;
@@ -121,6 +126,7 @@ export async function train(
     batchSize: config.batchSize,
     lrSize: config.lrSize,
     samplesPerPatch: config.queries,
+    cropCandidates: config.cropCandidates,
     // The 239 training photos take about 2 GB as 8-bit pixels: keep them all decoded.
     cacheBytes: 2.5e9,
   });

@@ -9,6 +9,7 @@
 import type { PixelBuffer } from '../../image/pixel-buffer.js';
 import { pixelCentre } from '../../infer/coordinates.js';
 import { PIL_BICUBIC, resizeBicubic } from './bicubic.js';
+import { cropDetail } from './crop-detail.js';
 import { augment, cropRgb, type FloatImage, quantize8 } from './float-image.js';
 import { sampleWithoutReplacement } from './prng.js';
 
@@ -20,6 +21,11 @@ export interface PatchOptions {
   readonly augment: boolean;
   /** Round the LR patch to 8-bit levels, as the reference's PIL resize does (default in the sampler). */
   readonly quantizeLr: boolean;
+  /**
+   * Draw this many crop positions and keep the one with the most fine detail (crop-detail.ts);
+   * 1 (the default) is the paper's uniform crop.
+   */
+  readonly cropCandidates?: number;
 }
 
 export interface PatchSample {
@@ -52,10 +58,21 @@ export function patchSide(u: number, minSide: number, o: PatchOptions): number {
 /** Makes one sample from decoded pixels; all randomness comes from `rand`, drawn in a fixed order. */
 export function makePatchSample(pixels: PixelBuffer, rand: () => number, o: PatchOptions): PatchSample {
   const hr = patchSide(rand(), Math.min(pixels.width, pixels.height), o);
-  const y = Math.floor(rand() * (pixels.height - hr + 1));
-  const x = Math.floor(rand() * (pixels.width - hr + 1));
+  let y = Math.floor(rand() * (pixels.height - hr + 1));
+  let x = Math.floor(rand() * (pixels.width - hr + 1));
   // Always drawn, so switching augmentation off does not shift the rest of the stream.
   const flips = [rand() < 0.5, rand() < 0.5, rand() < 0.5];
+  // Further candidates are drawn after the flips, so one candidate gives the paper's stream exactly.
+  const candidates = o.cropCandidates ?? 1;
+  if (candidates > 1) {
+    let best = cropDetail(pixels, y, x, hr);
+    for (let i = 1; i < candidates; i++) {
+      const cy = Math.floor(rand() * (pixels.height - hr + 1));
+      const cx = Math.floor(rand() * (pixels.width - hr + 1));
+      const detail = cropDetail(pixels, cy, cx, hr);
+      if (detail > best) [best, y, x] = [detail, cy, cx];
+    }
+  }
   const [hflip, vflip, transpose] = o.augment ? flips : [false, false, false];
   const patch = augment(cropRgb(pixels, y, x, hr, hr), hflip, vflip, transpose);
   const down = resizeBicubic(patch, o.lrSize, o.lrSize, { kernel: PIL_BICUBIC });

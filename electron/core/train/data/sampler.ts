@@ -27,6 +27,8 @@ export interface SamplerOptions {
   readonly augment?: boolean;
   /** Round LR patches to 8-bit levels like the reference's PIL resize (default true). */
   readonly quantizeLr?: boolean;
+  /** Keep the most detailed of this many random crops (default 1: the paper's uniform crops). */
+  readonly cropCandidates?: number;
   /** Decoded-image cache bound in bytes (default 1.5e9). */
   readonly cacheBytes?: number;
   /** Batches prepared ahead of the consumer (default 1). */

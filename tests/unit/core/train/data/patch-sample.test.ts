@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readImage } from '../../../../../electron/core/image/read-image.js';
 import { seededRandom } from '../../../../../electron/core/model/random-weights.js';
 import { PIL_BICUBIC, resizeBicubic } from '../../../../../electron/core/train/data/bicubic.js';
+import { cropDetail } from '../../../../../electron/core/train/data/crop-detail.js';
 import { augment, cropRgb } from '../../../../../electron/core/train/data/float-image.js';
 import {
   makePatchSample,
@@ -129,5 +130,49 @@ describe('makePatchSample', () => {
       for (let c = 0; c < 3; c++)
         expect(s.gt[3 * q + c]).toBeCloseTo(rgba.data[(oy * 60 + ox) * 4 + c] / 255, 6);
     }
+  });
+});
+
+describe('crop candidates (most detailed of K random crops)', () => {
+  /** 400 x 300 RGB: noise in the right quarter (x >= 300), flat gray elsewhere. */
+  const halfFlat = (() => {
+    const noise = noisePixels(400, 300, 3, 8, 5);
+    const data = new Uint8Array(noise.data.length).fill(128);
+    for (let y = 0; y < 300; y++)
+      for (let x = 300; x < 400; x++)
+        for (let c = 0; c < 3; c++) data[(y * 400 + x) * 3 + c] = noise.data[(y * 400 + x) * 3 + c];
+    return { ...noise, data };
+  })();
+
+  it('scores flat crops 0 and neighbour differences in 8-bit levels', () => {
+    expect(cropDetail(halfFlat, 0, 0, 100)).toBe(0);
+    const stripes = { width: 4, height: 4, channels: 1 as const, bitDepth: 16 as const };
+    // Columns alternate 0 / 65535: every horizontal neighbour differs by 255 levels, vertical by 0.
+    const data = Uint16Array.from({ length: 16 }, (_, i) => (i % 2 ? 65535 : 0));
+    expect(cropDetail({ ...stripes, data }, 0, 0, 4)).toBeCloseTo(127.5, 6);
+    expect(cropDetail(halfFlat, 0, 300, 100)).toBeGreaterThan(40);
+  });
+
+  it('one candidate is the uniform crop, sample for sample', () => {
+    for (let seed = 1; seed <= 5; seed++) {
+      const a = makePatchSample(halfFlat, seededRandom(seed), { ...OPTS, queries: 64 });
+      const b = makePatchSample(halfFlat, seededRandom(seed), { ...OPTS, queries: 64, cropCandidates: 1 });
+      expect(b.crop).toEqual(a.crop);
+      expect(b.gt).toEqual(a.gt);
+    }
+  });
+
+  it('four candidates move most crops onto the detailed part, deterministically', () => {
+    const touchesNoise = (o: PatchOptions) =>
+      Array.from({ length: 60 }, (_, seed) => {
+        const s = makePatchSample(halfFlat, seededRandom(seed + 1), { ...o, queries: 16 });
+        return s.crop.x + s.hrSize > 300;
+      }).filter(Boolean).length;
+    const uniform = touchesNoise(OPTS);
+    const chosen = touchesNoise({ ...OPTS, cropCandidates: 4 });
+    expect(chosen).toBeGreaterThan(uniform + 10);
+    expect(chosen).toBeGreaterThan(40);
+    const again = makePatchSample(halfFlat, seededRandom(9), { ...OPTS, cropCandidates: 4 });
+    expect(makePatchSample(halfFlat, seededRandom(9), { ...OPTS, cropCandidates: 4 }).gt).toEqual(again.gt);
   });
 });
