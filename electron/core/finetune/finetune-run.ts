@@ -26,6 +26,8 @@ export interface FinetuneKnobs {
   readonly learningRate: number;
   readonly validateEvery: number;
   readonly checkpointEvery: number;
+  /** Keep the most detailed of this many random crops (trainer.ts; runs saved before this field: 1). */
+  readonly cropCandidates?: number;
   /** Held-out images scored for the before/after numbers (runs saved before this field: 4). */
   readonly validationImages?: number;
 }

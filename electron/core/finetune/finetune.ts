@@ -201,6 +201,7 @@ async function execute(
     batchSize: knobs.batchSize,
     lrSize: knobs.lrSize,
     queries: knobs.queries,
+    cropCandidates: knobs.cropCandidates ?? 1,
     schedule: { kind: 'constant', base: knobs.learningRate },
     mode: TRAINING_MODE[run.mode],
     provider: env.provider ?? 'cpu',
