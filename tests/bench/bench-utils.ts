@@ -10,6 +10,24 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** A deterministic 8-bit RGB photo with detail everywhere (a repeating ramp). */
+export function benchPhoto(width: number, height: number) {
+  return {
+    width,
+    height,
+    channels: 3 as const,
+    bitDepth: 8 as const,
+    data: Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 7) % 256),
+  };
+}
+
+/** Wall seconds of one call. */
+export async function seconds(run: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await run();
+  return (performance.now() - t) / 1000;
+}
+
 /** Runs `fn` once to warm up, then `runs` times; returns the median seconds. */
 export async function timeMedian(runs: number, fn: () => Promise<unknown>): Promise<number> {
   await fn();

@@ -13,7 +13,7 @@ import { randomWeights, seededRandom } from '../../electron/core/model/random-we
 import { previewPixels } from '../../electron/core/service/preview-pixels.js';
 import { gradName } from '../../electron/core/train/autodiff.js';
 import { buildLiifTrainingGraph, trainableParams } from '../../electron/core/train/training-graph.js';
-import { median } from './bench-utils.js';
+import { benchPhoto, median, seconds } from './bench-utils.js';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 const arch = EDSR_BASELINE_LIIF;
@@ -35,21 +35,8 @@ const trainingGraph = toOnnxBytes(
   buildLiifTrainingGraph(arch, weights, { layout: 'factorised', mode: 'full' }),
 );
 
-const [w, h] = [1000, 750];
-const photo = {
-  width: w,
-  height: h,
-  channels: 3 as const,
-  bitDepth: 8 as const,
-  data: Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7) % 256),
-};
+const photo = benchPhoto(1000, 750);
 const view = { x: 1830, y: 1330, width: 340, height: 340 };
-
-async function seconds(run: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await run();
-  return (performance.now() - t) / 1000;
-}
 
 const settings = [1, cpuThreads()];
 const sessions = await Promise.all(settings.map((threads) => openSession(trainingGraph, 'cpu', { threads })));

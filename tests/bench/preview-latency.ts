@@ -18,7 +18,7 @@ import { EDSR_BASELINE_LIIF } from '../../electron/core/model/architecture.js';
 import { randomWeights } from '../../electron/core/model/random-weights.js';
 import { type PreviewPixels, previewPixels } from '../../electron/core/service/preview-pixels.js';
 import { quickLookFactor } from '../../renderer/src/lib/quick-look.js';
-import { median } from './bench-utils.js';
+import { benchPhoto, median, seconds } from './bench-utils.js';
 
 const TRIALS = Number(process.argv[2] ?? 3);
 
@@ -27,19 +27,7 @@ const engine = await LiifEngine.open(
   'cpu',
 );
 const [w, h] = [1000, 750];
-const photo = {
-  width: w,
-  height: h,
-  channels: 3 as const,
-  bitDepth: 8 as const,
-  data: Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7) % 256),
-};
-
-async function seconds(run: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await run();
-  return (performance.now() - t) / 1000;
-}
+const photo = benchPhoto(w, h);
 
 // One untimed preview first: ORT's first runs allocate and pre-pack.
 await previewPixels(engine, photo, {
