@@ -1,10 +1,11 @@
 /**
  * `npx tsx tests/bench/cpu-threads.ts [trials]`: ONNX Runtime CPU sessions with 1 intra-op thread
- * (what ORT chose by itself here) against cpuThreads() (every core), for one training step
+ * (what ORT chose by itself here) against cpuThreads() (one per physical core), for one training step
  * (EDSR-baseline LIIF, batch 8, 48x48 LR, 2304 queries) and one region preview (340 x 340 view at
  * x4 of a 1000 x 750 photo). Trials alternate between the settings so a busy neighbour slows both;
  * reports medians and the ratio. Random weights: speed does not depend on their values.
  */
+import { availableParallelism } from 'node:os';
 import { toOnnxBytes } from '../../electron/core/graph/onnx-export.js';
 import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
 import { cpuThreads, type FloatTensor, openSession } from '../../electron/core/infer/onnx-runtime.js';
@@ -38,7 +39,7 @@ const trainingGraph = toOnnxBytes(
 const photo = benchPhoto(1000, 750);
 const view = { x: 1830, y: 1330, width: 340, height: 340 };
 
-const settings = [1, cpuThreads()];
+const settings = [1, cpuThreads() ?? availableParallelism()];
 const sessions = await Promise.all(settings.map((threads) => openSession(trainingGraph, 'cpu', { threads })));
 const files = buildModelFiles('bench', arch, weights);
 const engines = await Promise.all(settings.map((threads) => LiifEngine.open(files, 'cpu', { threads })));

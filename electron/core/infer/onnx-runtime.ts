@@ -2,7 +2,7 @@
  * The one module that touches ONNX Runtime: execution-provider choice, session creation, running,
  * reuse and release. Everything else in the app speaks in plain typed arrays.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -104,17 +104,41 @@ export interface SessionTuning {
    * after the first tile.
    */
   readonly arena?: boolean;
-  /** ORT intra-op threads (default: cpuThreads() on the CPU provider, ORT's choice on others). */
+  /** ORT intra-op threads (default: cpuThreads() on the CPU provider, ORT's own choice otherwise). */
   readonly threads?: number;
 }
 
 /**
- * Intra-op threads for CPU sessions: every core the process may use. Left to itself, ORT (1.30,
- * Node binding) ran single-threaded on this 2-core machine: a training step took 2.1-2.4 s with
- * the default or 1 thread and 1.28-1.33 s with 2 (tests/bench/cpu-threads.ts).
+ * Intra-op threads for CPU sessions on Linux: one per physical core. Left to itself, ORT (1.30,
+ * Node binding) ran single-threaded on this project's 2-core Linux machine: a training step took
+ * 2.1-2.4 s with the default or 1 thread and 1.28-1.48 s with 2, a 340 x 340 x4 preview 2.04 s
+ * against 1.26 s (tests/bench/cpu-threads.ts). Elsewhere ORT's own choice (its physical core count)
+ * is kept: undefined.
  */
-export function cpuThreads(): number {
-  return Math.max(1, availableParallelism());
+export function cpuThreads(
+  platform: NodeJS.Platform = process.platform,
+  cpuinfo: () => string = () => readFileSync('/proc/cpuinfo', 'utf8'),
+): number | undefined {
+  if (platform !== 'linux') return undefined;
+  const logical = Math.max(1, availableParallelism());
+  let physical = 0;
+  try {
+    physical = physicalCores(cpuinfo());
+  } catch {
+    // No /proc/cpuinfo (a sandbox): every core the process may use.
+  }
+  return physical > 0 ? Math.min(physical, logical) : logical;
+}
+
+/** Distinct (physical id, core id) pairs in /proc/cpuinfo; 0 when it does not say. */
+export function physicalCores(cpuinfo: string): number {
+  const cores = new Set<string>();
+  for (const block of cpuinfo.split(/\n\s*\n/)) {
+    const socket = /^physical id\s*:\s*(\d+)/m.exec(block)?.[1] ?? '0';
+    const core = /^core id\s*:\s*(\d+)/m.exec(block)?.[1];
+    if (core !== undefined) cores.add(`${socket}:${core}`);
+  }
+  return cores.size;
 }
 
 function threadOptions(provider: ProviderName, threads: number | undefined) {
