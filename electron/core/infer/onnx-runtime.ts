@@ -254,12 +254,14 @@ export async function openSessions(
       for (const model of models) opened.push(await openSession(model, provider, tuning));
       attempts.push({ provider, ok: true, reason: '' });
       const passedOver = attempts.filter((a) => !a.ok);
+      const threads = provider === 'cpu' ? (tuning?.threads ?? cpuThreads()) : undefined;
+      const on = threads === undefined ? '' : ` on ${threads} thread${threads === 1 ? '' : 's'}`;
       const reason =
         passedOver.length === 0
           ? choice === 'auto'
-            ? `${provider} is the fastest available`
-            : `${provider} requested`
-          : `${passedOver.map((a) => `${a.provider}: ${a.reason}`).join('; ')}; using ${provider}`;
+            ? `${provider} is the fastest available${on}`
+            : `${provider} requested${on}`
+          : `${passedOver.map((a) => `${a.provider}: ${a.reason}`).join('; ')}; using ${provider}${on}`;
       return { sessions: opened, decision: { provider, reason, attempts } };
     } catch (error) {
       await Promise.all(opened.map((s) => s.release()));

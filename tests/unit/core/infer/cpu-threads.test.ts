@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
 import { cpuThreads, physicalCores } from '../../../../electron/core/infer/onnx-runtime.js';
+import { randomWeights } from '../../../../electron/core/model/random-weights.js';
+import { TINY_ARCH } from '../../../helpers/tiny-model.js';
 
 /** /proc/cpuinfo blocks for (socket, core) pairs, one per logical CPU. */
 const cpuinfo = (pairs: Array<[number, number]>) =>
@@ -59,5 +62,23 @@ describe('CPU session threads', () => {
     ).toBe(logical);
     expect(cpuThreads('win32')).toBeUndefined();
     expect(cpuThreads('darwin')).toBeUndefined();
+  });
+});
+
+describe('the provider decision', () => {
+  it('says how many threads a CPU engine runs on (the status bar shows it)', async () => {
+    const engine = await LiifEngine.open(
+      buildModelFiles('tiny', TINY_ARCH, randomWeights(TINY_ARCH, 1)),
+      'cpu',
+      {
+        threads: 1,
+      },
+    );
+    try {
+      expect(engine.decision.provider).toBe('cpu');
+      expect(engine.decision.reason).toBe('cpu requested on 1 thread');
+    } finally {
+      await engine.release();
+    }
   });
 });
