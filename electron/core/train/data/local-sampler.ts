@@ -55,8 +55,9 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
   if (!Number.isInteger(lrSize) || lrSize < 1) throw new RangeError(`LR size must be >= 1: ${lrSize}`);
   if (!(patch.scaleMin >= 1 && patch.scaleMax >= patch.scaleMin))
     throw new RangeError(`need 1 <= scaleMin <= scaleMax (got ${patch.scaleMin}, ${patch.scaleMax})`);
-  if (!Number.isInteger(patch.cropCandidates) || (patch.cropCandidates ?? 1) < 1)
-    throw new RangeError(`crop candidates must be an integer >= 1: ${patch.cropCandidates}`);
+  const candidates = patch.cropCandidates ?? 1;
+  if (!Number.isInteger(candidates) || candidates < 1)
+    throw new RangeError(`crop candidates must be an integer >= 1: ${candidates}`);
   if (!Number.isInteger(patch.queries) || patch.queries < 1 || patch.queries > lrSize * lrSize)
     throw new RangeError(`samplesPerPatch must be 1-${lrSize * lrSize} (the smallest HR patch's pixels)`);
   const readOptions = { maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS };
