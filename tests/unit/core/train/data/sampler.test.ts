@@ -150,5 +150,8 @@ describe('createSampler on a mixed folder', () => {
     await expect(
       createSampler({ files: folder.good, seed: 1, batchSize: 2, samplesPerPatch: 3000, thread: 'caller' }),
     ).rejects.toThrow(/samplesPerPatch/);
+    await expect(
+      createSampler({ files: folder.good, seed: 1, batchSize: 2, cropCandidates: 0, thread: 'caller' }),
+    ).rejects.toThrow(/crop candidates/);
   });
 });
