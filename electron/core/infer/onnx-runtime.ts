@@ -141,8 +141,16 @@ export function physicalCores(cpuinfo: string): number {
   return cores.size;
 }
 
+/** This machine's cpuThreads(), read once: every session open (two per engine) would re-read /proc. */
+let hostThreads: { readonly value: number | undefined } | undefined;
+function sessionThreads(provider: ProviderName, threads: number | undefined): number | undefined {
+  if (threads !== undefined || provider !== 'cpu') return threads;
+  hostThreads ??= { value: cpuThreads() };
+  return hostThreads.value;
+}
+
 function threadOptions(provider: ProviderName, threads: number | undefined) {
-  const n = threads ?? (provider === 'cpu' ? cpuThreads() : undefined);
+  const n = sessionThreads(provider, threads);
   return n === undefined ? {} : { intraOpNumThreads: n };
 }
 
@@ -254,7 +262,7 @@ export async function openSessions(
       for (const model of models) opened.push(await openSession(model, provider, tuning));
       attempts.push({ provider, ok: true, reason: '' });
       const passedOver = attempts.filter((a) => !a.ok);
-      const threads = provider === 'cpu' ? (tuning?.threads ?? cpuThreads()) : undefined;
+      const threads = sessionThreads(provider, tuning?.threads);
       const on = threads === undefined ? '' : ` on ${threads} thread${threads === 1 ? '' : 's'}`;
       const reason =
         passedOver.length === 0
