@@ -25,6 +25,8 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --mode M            full | decoder-only (default full)
   --holdout F         fraction of images held out for validation (default 0.1)
   --validate-every K  validate and checkpoint every K steps (default 200)
+  --queries Q         HR pixels decoded per sample (default: LR patch size squared, 2304, as the
+                      paper); fewer make a step cheaper
   --crop-candidates K keep the most detailed of K random crops per sample (default 1: uniform,
                       as the paper; 4 puts the steps on texture rather than flat sky)
   --ema DECAY         keep a moving average of the weights (e.g. 0.999) and validate and export it
@@ -65,6 +67,7 @@ export async function trainCommand(
       ema: { type: 'string' },
       'crop-candidates': { type: 'string' },
       'lr-size': { type: 'string' },
+      queries: { type: 'string' },
       resume: { type: 'boolean' },
       provider: { type: 'string' },
       seed: { type: 'string' },
@@ -117,7 +120,7 @@ export async function trainCommand(
     seed,
     batchSize: positiveInt(values.batch, '--batch') ?? 16,
     lrSize,
-    queries: lrSize ** 2,
+    queries: intInRange(values.queries, '--queries', 1, lrSize ** 2) ?? lrSize ** 2,
     cropCandidates: intInRange(values['crop-candidates'], '--crop-candidates', 1, 64) ?? 1,
     schedule,
     mode,
