@@ -11,7 +11,7 @@
  *   npx tsx tests/bench/finetune-effect.ts --data DIR --from DIR --minutes 1 --batch 4 --lr-size 24 --limit 10
  *
  * Options: --modes full,fast  --scale 4  --limit N (eval images)  --batch B --lr-size L  --seed S
- *          --crop-candidates K
+ *          --crop-candidates K  --lr LR  --queries Q  --ema DECAY (moving average of the weights; default off)
  * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -36,6 +36,9 @@ const { values } = parseArgs({
     batch: { type: 'string' },
     'lr-size': { type: 'string' },
     'crop-candidates': { type: 'string' },
+    lr: { type: 'string' },
+    queries: { type: 'string' },
+    ema: { type: 'string' },
     seed: { type: 'string', default: '0' },
   },
 });
@@ -47,6 +50,9 @@ const knobs = {
   ...(values.batch ? { batchSize: Number(values.batch) } : {}),
   ...(lrSize ? { lrSize, queries: lrSize * lrSize } : {}),
   ...(values['crop-candidates'] ? { cropCandidates: Number(values['crop-candidates']) } : {}),
+  ...(values.queries ? { queries: Number(values.queries) } : {}),
+  ...(values.lr ? { learningRate: Number(values.lr) } : {}),
+  ...(values.ema ? { averageDecay: Number(values.ema) } : {}),
 };
 const scan = await scanFolders([resolve(values.data)], { recursive: true, lrSize: lrSize ?? 48 });
 // The second half of a 50/50 split is never seen in training; the first half is the user's folder.

@@ -38,6 +38,14 @@ export function positiveNumber(value: string | undefined, flag: string): number 
   return n;
 }
 
+/** A moving-average decay (`--ema`): in [0, 1); absent: undefined. */
+export function averageDecayArg(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const decay = Number(value);
+  if (!(decay >= 0 && decay < 1)) throw new UsageError(`${flag} is a decay in [0, 1), e.g. 0.999`);
+  return decay;
+}
+
 export function providerArg(value: string | undefined, fallback: ProviderChoice): ProviderChoice {
   return oneOf<ProviderChoice>(value, PROVIDER_CHOICES, '--provider') ?? fallback;
 }

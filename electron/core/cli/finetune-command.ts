@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import {
-  DEFAULT_KNOBS,
   type FinetuneEvent,
   type FinetuneResult,
   resumeFinetune,
@@ -10,7 +9,14 @@ import { FinetuneError } from '../finetune/finetune-errors.js';
 import type { FinetuneKnobs } from '../finetune/finetune-run.js';
 import { type ScanReport, summariseSkips } from '../finetune/scan.js';
 import { defaultModelRoots, userModelsDir } from '../model/model-registry.js';
-import { intInRange, oneOf, positiveInt, positiveNumber, providerArg } from './arg-parsers.js';
+import {
+  averageDecayArg,
+  intInRange,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  providerArg,
+} from './arg-parsers.js';
 import { UsageError } from './size-args.js';
 import { abortOnSigint, trainProgressLogger } from './train-progress.js';
 
@@ -31,22 +37,24 @@ Teaches a model your own photos and saves the result as a new model in your mode
   --seed S            random seed (default 0)
   --json              one JSON summary object as the last line of stdout
 Advanced (defaults are the paper's): --batch B, --lr-size L, --queries Q, --lr LR,
-  --validate-every K, --checkpoint-every K
+  --ema DECAY (save a moving average of the weights; default off), --validate-every K,
+  --checkpoint-every K
 `;
 
 function knobsFrom(values: Record<string, string | boolean | string[] | undefined>): Partial<FinetuneKnobs> {
   const str = (key: string) => values[key] as string | undefined;
+  const lrSize = positiveInt(str('lr-size'), '--lr-size');
   const knobs: Partial<FinetuneKnobs> = {
     batchSize: positiveInt(str('batch'), '--batch'),
-    lrSize: positiveInt(str('lr-size'), '--lr-size'),
-    queries: positiveInt(str('queries'), '--queries'),
+    lrSize,
+    // A smaller crop has fewer pixels to query: all of them unless asked otherwise.
+    queries: positiveInt(str('queries'), '--queries') ?? (lrSize === undefined ? undefined : lrSize ** 2),
     learningRate: positiveNumber(str('lr'), '--lr'),
+    averageDecay: averageDecayArg(str('ema'), '--ema'),
     validateEvery: positiveInt(str('validate-every'), '--validate-every'),
     checkpointEvery: positiveInt(str('checkpoint-every'), '--checkpoint-every'),
   };
-  const lrSize = knobs.lrSize ?? DEFAULT_KNOBS.lrSize;
-  if (knobs.lrSize !== undefined && knobs.queries === undefined)
-    return { ...knobs, queries: lrSize * lrSize };
+  // Absent flags leave the defaults alone (an undefined knob would override one).
   return Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined));
 }
 
@@ -85,6 +93,7 @@ export async function finetuneCommand(
       'lr-size': { type: 'string' },
       queries: { type: 'string' },
       lr: { type: 'string' },
+      ema: { type: 'string' },
       'validate-every': { type: 'string' },
       'checkpoint-every': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

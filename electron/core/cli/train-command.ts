@@ -8,7 +8,14 @@ import { defaultModelRoots, resolveModel } from '../model/model-registry.js';
 import { randomWeights } from '../model/random-weights.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, train } from '../train/trainer.js';
-import { intInRange, oneOf, positiveInt, positiveNumber, providerArg } from './arg-parsers.js';
+import {
+  averageDecayArg,
+  intInRange,
+  oneOf,
+  positiveInt,
+  positiveNumber,
+  providerArg,
+} from './arg-parsers.js';
 import { UsageError } from './size-args.js';
 import { abortOnSigint, trainProgressLogger } from './train-progress.js';
 
@@ -37,13 +44,6 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --json              one JSON summary object as the last line of stdout
 Ctrl-C saves a checkpoint and exits; run again with --resume to continue.
 `;
-
-function emaDecay(text: string | undefined): number {
-  if (text === undefined) return 0;
-  const decay = Number(text);
-  if (!(decay >= 0 && decay < 1)) throw new UsageError('--ema is a decay in [0, 1), e.g. 0.999');
-  return decay;
-}
 
 export async function trainCommand(
   argv: string[],
@@ -127,7 +127,7 @@ export async function trainCommand(
     provider,
     validateEvery: positiveInt(values['validate-every'], '--validate-every') ?? 200,
     checkpointEvery: 50,
-    averageDecay: emaDecay(values.ema),
+    averageDecay: averageDecayArg(values.ema, '--ema') ?? 0,
   };
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);

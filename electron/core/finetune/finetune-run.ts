@@ -28,6 +28,11 @@ export interface FinetuneKnobs {
   readonly checkpointEvery: number;
   /** Keep the most detailed of this many random crops (trainer.ts; runs saved before this field: 1). */
   readonly cropCandidates?: number;
+  /**
+   * Moving average of the weights (trainer.ts `averageDecay`), validated and saved instead of the
+   * raw weights; 0 or absent: off (runs saved before this field).
+   */
+  readonly averageDecay?: number;
   /** Held-out images scored for the before/after numbers (runs saved before this field: 4). */
   readonly validationImages?: number;
 }

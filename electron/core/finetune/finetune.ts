@@ -208,6 +208,7 @@ async function execute(
     validateEvery: Math.max(1, knobs.validateEvery),
     validationImages: knobs.validationImages ?? 4,
     checkpointEvery: knobs.checkpointEvery,
+    averageDecay: knobs.averageDecay ?? 0,
   };
   const prior = resume ? (run.progress?.seconds ?? 0) : 0;
   const started = performance.now();
@@ -304,6 +305,7 @@ async function saveModel(
         batch: run.knobs.batchSize,
         lrSize: run.knobs.lrSize,
         learningRate: run.knobs.learningRate,
+        ...(run.knobs.averageDecay ? { averageDecay: run.knobs.averageDecay } : {}),
         seed: run.seed,
       },
       scores: {

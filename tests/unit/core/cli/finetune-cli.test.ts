@@ -60,6 +60,20 @@ describe('liif finetune', () => {
     expect(await readdir(out)).toHaveLength(1);
   });
 
+  it('keeps the default batch when only the crop size is given, and records --ema', async () => {
+    const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
+    const args = ['finetune', '--data', photos, '--name', 'knobs', '--from', base.dir, '--steps', '1'];
+    const r = await liif([...args, '--lr-size', '16', '--ema', '0.9', '--validate-every', '1', '--json'], {
+      LIIF_MODELS_DIR: userModels,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(userModels, 'knobs', 'model.json'), 'utf8'));
+    expect(manifest.training).toMatchObject({ batch: 16, lrSize: 16, averageDecay: 0.9 });
+    const bad = await liif([...args, '--ema', '1'], { LIIF_MODELS_DIR: userModels });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--ema is a decay in \[0, 1\)/);
+  });
+
   it('resumes after the process is killed mid-run', async () => {
     const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
     const env = { ...process.env, LIIF_MODELS_DIR: userModels };

@@ -145,6 +145,30 @@ describe('fine-tuning', () => {
     );
   });
 
+  it('saves the moving average of the weights when averaging is asked for', async () => {
+    const modelsDir = await newModelsDir();
+    const tune = async (name: string, averageDecay?: number) => {
+      const knobs = averageDecay === undefined ? KNOBS : { ...KNOBS, averageDecay };
+      const result = await startFinetune(request(name, { mode: 'fast', budget: { steps: 1 }, knobs }), {
+        modelsDir,
+        roots: [base.root],
+      });
+      if (result.status !== 'saved') throw new Error('not saved');
+      return (await loadModelDir(result.dir)).weights.get('imnet.layers.0.weight')!;
+    };
+    const raw = await tune('raw');
+    const averaged = await tune('averaged', 0.99);
+    const original = (await loadModelDir(base.dir)).weights.get('imnet.layers.0.weight')!;
+    // One update with the warm-up's decay of 0.1 (weight-average.ts): the average moved 0.9 of the
+    // way from the base to the (same-seed, so identical) raw weights.
+    const moved = (w: Float32Array) => Array.from(w, (v, i) => v - original[i]);
+    const expected = moved(raw).map((d) => 0.9 * d);
+    expect(Math.max(...moved(raw).map(Math.abs))).toBeGreaterThan(1e-6);
+    moved(averaged).forEach((d, i) => {
+      expect(d).toBeCloseTo(expected[i], 6);
+    });
+  });
+
   it('refuses a taken name, a bad name and a folder without photos before training', async () => {
     const modelsDir = await newModelsDir();
     const env = { modelsDir: base.root, roots: [base.root] };
