@@ -44,7 +44,7 @@ Advanced (defaults are the paper's): --batch B, --lr-size L, --queries Q, --lr L
 function knobsFrom(values: Record<string, string | boolean | string[] | undefined>): Partial<FinetuneKnobs> {
   const str = (key: string) => values[key] as string | undefined;
   const lrSize = positiveInt(str('lr-size'), '--lr-size');
-  const knobs: Partial<FinetuneKnobs> = {
+  return {
     batchSize: positiveInt(str('batch'), '--batch'),
     lrSize,
     // A smaller crop has fewer pixels to query: all of them unless asked otherwise.
@@ -54,8 +54,6 @@ function knobsFrom(values: Record<string, string | boolean | string[] | undefine
     validateEvery: positiveInt(str('validate-every'), '--validate-every'),
     checkpointEvery: positiveInt(str('checkpoint-every'), '--checkpoint-every'),
   };
-  // Absent flags leave the defaults alone (an undefined knob would override one).
-  return Object.fromEntries(Object.entries(knobs).filter(([, v]) => v !== undefined));
 }
 
 function scanLines(report: ScanReport): string[] {

@@ -118,7 +118,9 @@ export async function startFinetune(
       'name-taken',
       `an interrupted fine-tuning run named "${name}" exists: resume it or discard it first`,
     );
-  const knobs = { ...DEFAULT_KNOBS, ...request.knobs };
+  // A knob given as undefined (an absent CLI flag, say) keeps its default rather than erasing it.
+  const given = Object.entries(request.knobs ?? {}).filter(([, v]) => v !== undefined);
+  const knobs: FinetuneKnobs = { ...DEFAULT_KNOBS, ...Object.fromEntries(given) };
   const recursive = request.recursive ?? false;
   const report = await scanFolders(request.folders, {
     recursive,
