@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileMatcher } from 'app-builder-lib/out/fileMatcher.js';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import { DebugLogger } from 'builder-util';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,24 @@ describe('electron-builder config', () => {
     expect(config.asar).toBe(true);
     for (const native of ['onnxruntime-node', 'sharp', '@img'])
       expect(config.asarUnpack).toContain(`node_modules/${native}/**`);
+  });
+
+  it("ships the model folders but not the base model's training checkpoint", () => {
+    const models = (Array.isArray(config.extraResources) ? config.extraResources : []).find(
+      (r): r is { from: string; to: string; filter: string[] } =>
+        typeof r === 'object' && r !== null && 'from' in r && r.from === 'models',
+    );
+    const from = join(ROOT, 'models');
+    // electron-builder's own matcher, as it filters the copy of models/ into the package.
+    const keep = new FileMatcher(from, 'models', (p) => p, models?.filter).createFilter();
+    const stat = (dir: boolean) => ({ isDirectory: () => dir }) as never;
+    const shipped = (relative: string, dir = false) => keep(join(from, relative), stat(dir));
+    expect(shipped('liif-edsr-baseline', true)).toBe(true);
+    for (const file of ['model.json', 'weights.safetensors', 'encoder.onnx', 'decoder.onnx'])
+      expect(shipped(`liif-edsr-baseline/${file}`)).toBe(true);
+    expect(shipped('README.md')).toBe(true);
+    expect(shipped('liif-edsr-baseline-training', true)).toBe(false);
+    expect(shipped('liif-edsr-baseline-training/checkpoint.safetensors')).toBe(false);
   });
 
   it('packs the built app that package.json points at', () => {
