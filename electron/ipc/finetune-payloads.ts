@@ -55,6 +55,8 @@ export interface FinetuneOutcome {
   readonly baseName: string;
   readonly steps: number;
   readonly seconds: number;
+  /** The step whose weights were saved (the best held-out score; 0: the base's weights were kept). */
+  readonly selectedStep: number;
   readonly basePsnr: number;
   readonly tunedPsnr: number;
 }

@@ -12,6 +12,8 @@
  *
  * Options: --modes full,fast  --scale 4  --limit N (eval images)  --batch B --lr-size L  --seed S
  *          --crop-candidates K  --lr LR  --queries Q  --ema DECAY (moving average of the weights; default off)
+ *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
+ *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
  * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     lr: { type: 'string' },
     queries: { type: 'string' },
     ema: { type: 'string' },
+    'keep-best': { type: 'boolean' },
+    out: { type: 'string' },
     seed: { type: 'string', default: '0' },
   },
 });
@@ -53,6 +57,7 @@ const knobs = {
   ...(values.queries ? { queries: Number(values.queries) } : {}),
   ...(values.lr ? { learningRate: Number(values.lr) } : {}),
   ...(values.ema ? { averageDecay: Number(values.ema) } : {}),
+  ...(values['keep-best'] ? { keepBest: true } : {}),
 };
 const scan = await scanFolders([resolve(values.data)], { recursive: true, lrSize: lrSize ?? 48 });
 // The second half of a 50/50 split is never seen in training; the first half is the user's folder.
@@ -80,7 +85,7 @@ const base = await score(from);
 console.log(
   `${halves.train.length} tuning / ${evalSet.files.length} eval images; base x${scale} ${base.psnr.toFixed(3)} dB (bicubic ${base.bicubic.toFixed(3)} dB)`,
 );
-const modelsDir = await mkdtemp(join(tmpdir(), 'liif-ft-bench-'));
+const modelsDir = values.out ? resolve(values.out) : await mkdtemp(join(tmpdir(), 'liif-ft-bench-'));
 const rows: Array<Record<string, unknown>> = [];
 try {
   for (const mode of values.modes.split(',') as FinetuneMode[]) {
@@ -103,20 +108,25 @@ try {
     const row = {
       mode,
       steps: result.steps,
+      selectedStep: result.selectedStep,
       trainSeconds: Math.round(result.seconds),
       wallSeconds: Math.round((performance.now() - started) / 1000),
       basePsnr: base.psnr,
       tunedPsnr: tuned.psnr,
       gainDb: tuned.psnr - base.psnr,
-      heldOutDuringTraining: { base: result.base.psnr, tuned: result.tuned.psnr },
+      heldOutDuringTraining: {
+        base: result.base.psnr,
+        tuned: result.tuned.psnr,
+        byStep: result.history.validation.map((v) => [v.step, Number(v.psnr.toFixed(3))]),
+      },
     };
     rows.push(row);
     console.log(
-      `${mode}: ${row.steps} steps in ${row.trainSeconds} s; x${scale} ${base.psnr.toFixed(3)} -> ${tuned.psnr.toFixed(3)} dB (${row.gainDb >= 0 ? '+' : ''}${row.gainDb.toFixed(3)})`,
+      `${mode}: ${row.steps} steps in ${row.trainSeconds} s (saved step ${row.selectedStep}); x${scale} ${base.psnr.toFixed(3)} -> ${tuned.psnr.toFixed(3)} dB (${row.gainDb >= 0 ? '+' : ''}${row.gainDb.toFixed(3)})`,
     );
   }
 } finally {
-  await rm(modelsDir, { recursive: true, force: true });
+  if (!values.out) await rm(modelsDir, { recursive: true, force: true });
 }
 console.log(
   JSON.stringify({

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import {
+  defaultQueries,
   type FinetuneEvent,
   type FinetuneResult,
   resumeFinetune,
@@ -36,8 +37,10 @@ Teaches a model your own photos and saves the result as a new model in your mode
   --provider P        auto | cpu | webgpu | cuda | dml | coreml (default cpu)
   --seed S            random seed (default 0)
   --json              one JSON summary object as the last line of stdout
-Advanced (defaults are the paper's): --batch B, --lr-size L, --queries Q, --lr LR,
-  --ema DECAY (save a moving average of the weights; default off), --validate-every K,
+Advanced: --batch B (default 8), --lr-size L (48), --queries Q (half the crop's pixels),
+  --lr LR (1e-4), --ema DECAY (moving average of the weights, 0 = off; default 0.99),
+  --keep-best (save the weights with the best held-out score, the base's included, not the
+  last ones), --validate-every K,
   --checkpoint-every K
 `;
 
@@ -47,12 +50,14 @@ function knobsFrom(values: Record<string, string | boolean | string[] | undefine
   return {
     batchSize: positiveInt(str('batch'), '--batch'),
     lrSize,
-    // A smaller crop has fewer pixels to query: all of them unless asked otherwise.
-    queries: positiveInt(str('queries'), '--queries') ?? (lrSize === undefined ? undefined : lrSize ** 2),
+    // A smaller crop has fewer pixels to query: the default share of them unless asked otherwise.
+    queries:
+      positiveInt(str('queries'), '--queries') ?? (lrSize === undefined ? undefined : defaultQueries(lrSize)),
     learningRate: positiveNumber(str('lr'), '--lr'),
     averageDecay: averageDecayArg(str('ema'), '--ema'),
     validateEvery: positiveInt(str('validate-every'), '--validate-every'),
     checkpointEvery: positiveInt(str('checkpoint-every'), '--checkpoint-every'),
+    keepBest: values['keep-best'] === true ? true : undefined,
   };
 }
 
@@ -89,6 +94,7 @@ export async function finetuneCommand(
       json: { type: 'boolean' },
       batch: { type: 'string' },
       'lr-size': { type: 'string' },
+      'keep-best': { type: 'boolean' },
       queries: { type: 'string' },
       lr: { type: 'string' },
       ema: { type: 'string' },
@@ -167,6 +173,10 @@ export async function finetuneCommand(
   log(
     `held-out PSNR: base ${result.base.psnr.toFixed(2)} dB, tuned ${result.tuned.psnr.toFixed(2)} dB (${gain >= 0 ? '+' : ''}${gain.toFixed(2)} dB); bicubic ${result.tuned.bicubicPsnr.toFixed(2)} dB`,
   );
+  if (result.selectedStep === 0)
+    log('no step scored above the base model on the held-out photos: the saved model keeps its weights');
+  else if (result.selectedStep < result.steps)
+    log(`saved the weights of step ${result.selectedStep}, the best held-out score of the run`);
   log(`model "${result.name}" saved to ${result.dir}; use it with: liif upscale --model "${result.name}"`);
   if (json)
     io.stdout.write(
@@ -176,6 +186,7 @@ export async function finetuneCommand(
         dir: result.dir,
         baseModel: result.baseName,
         steps: result.steps,
+        selectedStep: result.selectedStep,
         seconds: result.seconds,
         basePsnr: result.base.psnr,
         tunedPsnr: result.tuned.psnr,

@@ -33,6 +33,11 @@ export interface FinetuneKnobs {
    * raw weights; 0 or absent: off (runs saved before this field).
    */
   readonly averageDecay?: number;
+  /**
+   * Save the weights that scored best on the held-out images (the base's own step-0 score
+   * included) rather than the last ones (default and runs saved before this field: the last).
+   */
+  readonly keepBest?: boolean;
   /** Held-out images scored for the before/after numbers (runs saved before this field: 4). */
   readonly validationImages?: number;
 }

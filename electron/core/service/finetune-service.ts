@@ -268,6 +268,7 @@ export class FinetuneService {
         baseName: result.baseName,
         steps: result.steps,
         seconds: result.seconds,
+        selectedStep: result.selectedStep,
         basePsnr: result.base.psnr,
         tunedPsnr: result.tuned.psnr,
       },

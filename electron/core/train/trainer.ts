@@ -47,6 +47,12 @@ export interface TrainConfig {
    * instead of the raw weights; 0 or absent: no average.
    */
   readonly averageDecay?: number;
+  /**
+   * Also keep the weights that scored best at validation (the starting weights' step-0 score
+   * included), returned as `best`. For fine-tuning, where the held-out score picks the model to
+   * save: a short run's last weights can score below where they started.
+   */
+  readonly keepBest?: boolean;
 }
 
 export interface TrainBudget {
@@ -93,6 +99,8 @@ export interface TrainResult {
   readonly history: TrainHistory;
   readonly stoppedBy: 'budget' | 'abort';
   readonly wallClockSeconds: number;
+  /** With `keepBest`: the validated weights with the highest held-out PSNR, and where they scored it. */
+  readonly best?: ValidationPoint & { readonly weights: Weights };
 }
 
 /** Starts from `initial` weights, or resumes `config.checkpointPath` when `resume` is set. */
@@ -114,6 +122,10 @@ export async function train(
   // counts its warm-up from there.
   const average = decay > 0 ? (resumed?.average ?? copyWeights(weights)) : undefined;
   let averageUpdates = resumed?.average ? (resumed.info.averageUpdates ?? adam.step) : 0;
+  let best: (ValidationPoint & { weights: Weights }) | undefined =
+    config.keepBest && resumed?.best && resumed.info.best
+      ? { ...resumed.info.best, weights: resumed.best }
+      : undefined;
   const history: TrainHistory = (resumed?.info.history as TrainHistory | undefined) ?? {
     loss: [],
     validation: [],
@@ -148,11 +160,13 @@ export async function train(
         weights,
         adam,
         ...(average ? { average } : {}),
+        ...(best ? { best: best.weights } : {}),
         info: {
           architecture: config.architecture,
           trainable: trainStep.trainable,
           step: adam.step,
           ...(average ? { averageUpdates } : {}),
+          ...(best ? { best: { step: best.step, psnr: best.psnr, bicubicPsnr: best.bicubicPsnr } } : {}),
           data: dataState,
           config: {
             ...config,
@@ -169,9 +183,12 @@ export async function train(
   };
   const runValidation = async () => {
     if (validationSet.images.length === 0) return;
-    const score = await validate(config.architecture, average ?? weights, validationSet, config.provider);
+    const validated = average ?? weights;
+    const score = await validate(config.architecture, validated, validationSet, config.provider);
     const point = { step: adam.step, ...score };
     history.validation.push(point);
+    if (config.keepBest && (!best || point.psnr > best.psnr))
+      best = { ...point, weights: copyWeights(validated) };
     emit({ kind: 'validation', ...point });
   };
 
@@ -241,5 +258,6 @@ export async function train(
     history,
     stoppedBy,
     wallClockSeconds: priorSeconds + elapsed(),
+    ...(best ? { best } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * A training checkpoint is one safetensors file: the weights under their own names, Adam's moments
- * under `adam.m/<name>` and `adam.v/<name>`, and everything else (step, schedule, data cursor, RNG
+ * under `adam.m/<name>` and `adam.v/<name>`, the weight average under `ema/<name>` and the
+ * best-scoring weights under `best/<name>` (when the run keeps them), and everything else (step, schedule, data cursor, RNG
  * state, the run's configuration and loss history) as JSON in the metadata. Written atomically, so
  * a crash or Ctrl-C mid-write leaves the previous checkpoint intact.
  */
@@ -26,6 +27,8 @@ export interface CheckpointInfo {
   readonly wallClockSeconds: number;
   /** Updates the weight average has had (its warm-up), when the run keeps one. */
   readonly averageUpdates?: number;
+  /** Where the best-scoring weights (`best/<name>`) were validated, when the run keeps them. */
+  readonly best?: { readonly step: number; readonly psnr: number; readonly bicubicPsnr: number };
 }
 
 export interface Checkpoint {
@@ -34,6 +37,8 @@ export interface Checkpoint {
   readonly adam: AdamState;
   /** The moving average of the weights, when the run keeps one (saved as `ema/<name>`). */
   readonly average?: Weights;
+  /** The weights that scored best at validation, when the run keeps them (saved as `best/<name>`). */
+  readonly best?: Weights;
 }
 
 function entry(shapeOf: (name: string) => number[], name: string, data: Float32Array): TensorEntry {
@@ -50,6 +55,7 @@ export async function saveCheckpoint(
   for (const [name, data] of checkpoint.adam.m) tensors.set(`adam.m/${name}`, entry(shapeOf, name, data));
   for (const [name, data] of checkpoint.adam.v) tensors.set(`adam.v/${name}`, entry(shapeOf, name, data));
   for (const [name, data] of checkpoint.average ?? []) tensors.set(`ema/${name}`, entry(shapeOf, name, data));
+  for (const [name, data] of checkpoint.best ?? []) tensors.set(`best/${name}`, entry(shapeOf, name, data));
   const info = { ...checkpoint.info, step: checkpoint.adam.step };
   await writeSafetensorsFile(path, tensors, { format: CHECKPOINT_FORMAT, info: JSON.stringify(info) });
 }
@@ -63,10 +69,12 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const m = new Map<string, Float32Array>();
   const v = new Map<string, Float32Array>();
   const average: Weights = new Map();
+  const best: Weights = new Map();
   for (const [name, t] of tensors) {
     if (name.startsWith('adam.m/')) m.set(name.slice(7), t.data);
     else if (name.startsWith('adam.v/')) v.set(name.slice(7), t.data);
     else if (name.startsWith('ema/')) average.set(name.slice(4), t.data);
+    else if (name.startsWith('best/')) best.set(name.slice(5), t.data);
     else weights.set(name, t.data);
   }
   for (const name of info.trainable)
@@ -77,5 +85,6 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
     weights,
     adam: { step: info.step, m, v },
     ...(average.size > 0 ? { average } : {}),
+    ...(best.size > 0 ? { best } : {}),
   };
 }

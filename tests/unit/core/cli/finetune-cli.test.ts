@@ -63,12 +63,16 @@ describe('liif finetune', () => {
   it('keeps the default batch when only the crop size is given, and records --ema', async () => {
     const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
     const args = ['finetune', '--data', photos, '--name', 'knobs', '--from', base.dir, '--steps', '1'];
-    const r = await liif([...args, '--lr-size', '16', '--ema', '0.9', '--validate-every', '1', '--json'], {
-      LIIF_MODELS_DIR: userModels,
-    });
+    const flags = ['--lr-size', '16', '--ema', '0.9', '--keep-best', '--validate-every', '1', '--json'];
+    const r = await liif([...args, ...flags], { LIIF_MODELS_DIR: userModels });
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(join(userModels, 'knobs', 'model.json'), 'utf8'));
-    expect(manifest.training).toMatchObject({ batch: 16, lrSize: 16, averageDecay: 0.9 });
+    expect(manifest.training).toMatchObject({ batch: 8, lrSize: 16, averageDecay: 0.9 });
+    // --keep-best: the saved step is the better of the base (0) and the one step's weights.
+    const { selectedStep, basePsnr, tunedPsnr } = lastJson(r.stdout);
+    expect(manifest.training.selectedStep).toBe(selectedStep);
+    expect(tunedPsnr).toBeGreaterThanOrEqual(basePsnr);
+    expect(selectedStep === 0).toBe(tunedPsnr === basePsnr);
     const bad = await liif([...args, '--ema', '1'], { LIIF_MODELS_DIR: userModels });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--ema is a decay in \[0, 1\)/);

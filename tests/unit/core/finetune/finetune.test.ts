@@ -66,6 +66,7 @@ describe('fine-tuning', () => {
     expect(result.status).toBe('saved');
     if (result.status !== 'saved') return;
     expect(result.steps).toBe(4);
+    expect(result.selectedStep).toBe(4); // the last weights, by default
     const scan = events.find((e) => e.kind === 'scan');
     expect(scan?.kind === 'scan' && scan.report.usable.length).toBe(8);
     const baseline = events.find((e) => e.kind === 'baseline');
@@ -156,7 +157,7 @@ describe('fine-tuning', () => {
       if (result.status !== 'saved') throw new Error('not saved');
       return (await loadModelDir(result.dir)).weights.get('imnet.layers.0.weight')!;
     };
-    const raw = await tune('raw');
+    const raw = await tune('raw', 0); // averaging is on by default: off here
     const averaged = await tune('averaged', 0.99);
     const original = (await loadModelDir(base.dir)).weights.get('imnet.layers.0.weight')!;
     // One update with the warm-up's decay of 0.1 (weight-average.ts): the average moved 0.9 of the
@@ -167,6 +168,40 @@ describe('fine-tuning', () => {
     moved(averaged).forEach((d, i) => {
       expect(d).toBeCloseTo(expected[i], 6);
     });
+  });
+
+  it("keeps the best-scoring weights when asked, and the base's own when no step beats them", async () => {
+    const modelsDir = await newModelsDir();
+    const tune = async (name: string, learningRate: number) => {
+      const knobs = { ...KNOBS, keepBest: true, learningRate, validateEvery: 1 };
+      const result = await startFinetune(request(name, { budget: { steps: 4 }, knobs }), {
+        modelsDir,
+        roots: [base.root],
+      });
+      if (result.status !== 'saved') throw new Error('not saved');
+      const scores = result.history.validation;
+      expect(scores.map((v) => v.step)).toEqual([0, 1, 2, 3, 4]);
+      const best = scores.reduce((a, b) => (b.psnr > a.psnr ? b : a));
+      expect(result.selectedStep).toBe(best.step);
+      expect(result.tuned.psnr).toBe(best.psnr);
+      return { result, model: await loadModelDir(result.dir) };
+    };
+    const original = await loadModelDir(base.dir);
+
+    // A learning rate this large wrecks the weights at the first step: the base stays the best.
+    const wrecked = await tune('wrecked', 5);
+    expect(wrecked.result.history.validation.at(-1)!.psnr).toBeLessThan(wrecked.result.base.psnr - 1);
+    expect(wrecked.result.selectedStep).toBe(0);
+    expect(wrecked.result.tuned.psnr).toBe(wrecked.result.base.psnr);
+    for (const [name, w] of original.weights) expect(wrecked.model.weights.get(name), name).toEqual(w);
+    expect(wrecked.model.manifest.description).toMatch(/no step scored above the base.*base model's weights/);
+    expect(wrecked.model.manifest.training).toMatchObject({ steps: 4, selectedStep: 0 });
+
+    // At the usual rate the run improves on the base, and the saved model is its best step.
+    const improved = await tune('improved', 1e-3);
+    expect(improved.result.selectedStep).toBeGreaterThan(0);
+    expect(improved.result.tuned.psnr).toBeGreaterThan(improved.result.base.psnr);
+    expect(improved.model.manifest.training).toMatchObject({ selectedStep: improved.result.selectedStep });
   });
 
   it('refuses a taken name, a bad name and a folder without photos before training', async () => {

@@ -87,6 +87,38 @@ describe('trainer', () => {
     }
   });
 
+  it('keeps the best-validated weights through a checkpoint and a resume, as an uninterrupted run does', async () => {
+    const initial = randomWeights(TINY_ARCH, 3);
+    // A rate that makes the validated score move a lot between steps, so "best" is not "last".
+    const keeping = (path: string): TrainConfig => ({
+      ...config(path),
+      schedule: { kind: 'constant', base: 3e-2 },
+      validateEvery: 1,
+      keepBest: true,
+    });
+    const straight = await train(keeping(join(root, 'best-a.safetensors')), { initial }, { steps: 6 });
+    const scores = straight.history.validation;
+    const top = scores.reduce((a, b) => (b.psnr > a.psnr ? b : a));
+    // Not the last step (with this seed and rate), so the run below, interrupted at the best step,
+    // can only know the best weights from its checkpoint after resuming.
+    expect(top.step).toBeLessThan(6);
+    expect(straight.best?.step).toBe(top.step);
+    expect(straight.best?.psnr).toBe(top.psnr);
+    if (top.step === 0)
+      for (const [name, w] of initial) expect(straight.best?.weights.get(name), name).toEqual(w);
+    else if (top.step === 6) expect(straight.best?.weights).toEqual(straight.weights);
+
+    const halfPath = join(root, 'best-b.safetensors');
+    await train(keeping(halfPath), { initial }, { steps: top.step });
+    const resumed = await train(keeping(halfPath), { resume: true }, { steps: 6 });
+    expect(resumed.best?.step).toBe(top.step);
+    for (const [name, w] of straight.best!.weights) expect(resumed.best?.weights.get(name), name).toEqual(w);
+    // Without keepBest nothing extra is kept.
+    expect(
+      (await train(config(join(root, 'best-c.safetensors')), { initial }, { steps: 1 })).best,
+    ).toBeUndefined();
+  });
+
   it('stops on abort with a checkpoint it can resume from', async () => {
     const controller = new AbortController();
     const path = join(root, 'abort.safetensors');
