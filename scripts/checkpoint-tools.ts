@@ -2,13 +2,16 @@
  * Tools for the base model's training run (issue 4), kept out of the product's CLI:
  *
  *   npx tsx scripts/checkpoint-tools.ts export <checkpoint.safetensors> <model dir> [--name N]
+ *       [--display-name T] [--description T] [--hardware T] [--eval-json FILE]
  *       writes a loadable model folder (weights, ONNX files, model.json) from a checkpoint, so a run
- *       in progress can be scored with `liif eval --model <dir>`.
+ *       in progress can be scored with `liif eval --model <dir>`, and a finished one shipped: the
+ *       last line of `liif eval --json` (FILE) goes into model.json's scores.
  *   npx tsx scripts/checkpoint-tools.ts score <checkpoint>... [--data DIR] [--seed 1] [--limit 12]
  *       held-out Y-PSNR (x2/x3/x4, 192-px centre crops, the trainer's validation) of each checkpoint
  *       beside bicubic, on the same split `liif train --holdout 0.1 --seed S` uses. For comparing
  *       runs at equal wall-clock time on more images than the trainer's 4.
  */
+import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectInputs } from '../electron/core/jobs/collect-inputs.js';
@@ -22,6 +25,10 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     name: { type: 'string' },
+    'display-name': { type: 'string' },
+    description: { type: 'string' },
+    hardware: { type: 'string' },
+    'eval-json': { type: 'string' },
     data: { type: 'string', default: '../shared/data/train/photos' },
     seed: { type: 'string', default: '1' },
     limit: { type: 'string', default: '12' },
@@ -33,16 +40,31 @@ if (command === 'export' && paths.length === 2) {
   const [from, to] = paths.map((p) => resolve(p));
   const checkpoint = await loadCheckpoint(from);
   const { step, wallClockSeconds, config } = checkpoint.info;
+  const evalSummary = values['eval-json']
+    ? (JSON.parse(await readFile(resolve(values['eval-json']), 'utf8')) as Record<string, unknown>)
+    : undefined;
   // The weight average is what a run validates and keeps, when it has one.
   await exportModelDir(to, checkpoint.info.architecture, checkpoint.average ?? checkpoint.weights, {
     name: values.name ?? basename(to),
+    ...(values['display-name'] ? { displayName: values['display-name'] } : {}),
+    ...(values.description ? { description: values.description } : {}),
     training: {
       steps: step,
       wallClockSeconds: Math.round(wallClockSeconds),
+      ...(values.hardware ? { hardware: values.hardware } : {}),
+      batch: config.batchSize,
+      lrSize: config.lrSize,
+      queries: config.queries,
+      cropCandidates: config.cropCandidates,
+      averageDecay: config.averageDecay,
+      schedule: config.schedule,
       notes:
         `exported from ${basename(from)} at step ${step}` +
         `${checkpoint.average ? ' (weight average)' : ''}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}`,
     },
+    ...(evalSummary
+      ? { scores: { benchmarks: { protocol: evalSummary.protocol, results: evalSummary.results } } }
+      : {}),
   });
   console.log(`${to}: step ${step}, ${(wallClockSeconds / 3600).toFixed(2)} h of training`);
 } else if (command === 'score' && paths.length > 0) {
