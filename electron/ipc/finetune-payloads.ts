@@ -55,7 +55,7 @@ export interface FinetuneOutcome {
   readonly baseName: string;
   readonly steps: number;
   readonly seconds: number;
-  /** The step whose weights were saved (the best held-out score; 0: the base's weights were kept). */
+  /** The step whose weights were saved: the last, or with keepBest the best held-out (0: the base's). */
   readonly selectedStep: number;
   readonly basePsnr: number;
   readonly tunedPsnr: number;

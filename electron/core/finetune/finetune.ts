@@ -105,7 +105,7 @@ export type FinetuneResult =
       readonly baseName: string;
       readonly steps: number;
       readonly seconds: number;
-      /** The step whose weights were saved: the best held-out score (0: the base's weights were kept). */
+      /** The step whose weights were saved: the last, or with keepBest the best held-out (0: the base's). */
       readonly selectedStep: number;
       readonly base: ValidationScore;
       readonly tuned: ValidationScore;
