@@ -41,7 +41,10 @@ if (command === 'export' && paths.length === 2) {
   const checkpoint = await loadCheckpoint(from);
   const { step, wallClockSeconds, config } = checkpoint.info;
   const evalSummary = values['eval-json']
-    ? (JSON.parse(await readFile(resolve(values['eval-json']), 'utf8')) as Record<string, unknown>)
+    ? // `liif eval --json` prints its table first: the summary is the last line.
+      (JSON.parse(
+        (await readFile(resolve(values['eval-json']), 'utf8')).trim().split('\n').at(-1) ?? '',
+      ) as Record<string, unknown>)
     : undefined;
   // The weight average is what a run validates and keeps, when it has one.
   await exportModelDir(to, checkpoint.info.architecture, checkpoint.average ?? checkpoint.weights, {
