@@ -59,6 +59,13 @@ export interface FinetuneOutcome {
   readonly selectedStep: number;
   readonly basePsnr: number;
   readonly tunedPsnr: number;
+  /** Held-out photos that got better / worse, and the largest single drop (dB); null if unknown. */
+  readonly photos: {
+    readonly better: number;
+    readonly worse: number;
+    readonly of: number;
+    readonly largestDropDb: number;
+  } | null;
 }
 
 export type FinetuneState = 'idle' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'done' | 'failed';

@@ -103,6 +103,7 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   const result = page.getByTestId('finetune-result');
   await expect(result).toBeVisible({ timeout: 180_000 });
   await expect(result.getByTestId('tuned-psnr')).toContainText('dB');
+  await expect(result.getByTestId('held-out-photos')).toContainText(/better on \d+ of \d+/);
   await expect(page.locator('path[data-series="tuned"]')).toHaveAttribute('d', /L/);
   await screenshot(page, 'finetune-done');
   await result.getByRole('button', { name: 'Use for upscaling' }).click();

@@ -8,6 +8,7 @@ import {
 } from '../finetune/finetune.js';
 import { FinetuneError } from '../finetune/finetune-errors.js';
 import type { FinetuneKnobs } from '../finetune/finetune-run.js';
+import { describeHeldOutPhotos } from '../finetune/held-out-photos.js';
 import { type ScanReport, summariseSkips } from '../finetune/scan.js';
 import { defaultModelRoots, userModelsDir } from '../model/model-registry.js';
 import {
@@ -173,6 +174,7 @@ export async function finetuneCommand(
   log(
     `held-out PSNR: base ${result.base.psnr.toFixed(2)} dB, tuned ${result.tuned.psnr.toFixed(2)} dB (${gain >= 0 ? '+' : ''}${gain.toFixed(2)} dB); bicubic ${result.tuned.bicubicPsnr.toFixed(2)} dB`,
   );
+  if (result.photos) log(describeHeldOutPhotos(result.photos));
   if (result.selectedStep === 0)
     log('no step scored above the base model on the held-out photos: the saved model keeps its weights');
   else if (result.selectedStep < result.steps)
@@ -192,6 +194,7 @@ export async function finetuneCommand(
         tunedPsnr: result.tuned.psnr,
         bicubicPsnr: result.tuned.bicubicPsnr,
         gainDb: gain,
+        ...(result.photos ? { heldOutPhotos: result.photos } : {}),
       })}\n`,
     );
   return 0;

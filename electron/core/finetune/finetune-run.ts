@@ -9,6 +9,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../model/safetensors.js';
 import type { TrainingMode } from '../train/training-graph.js';
+import type { ValidationScore } from '../train/validation.js';
 
 export const WORK_DIR = '.finetune';
 export const RUN_FILE = 'run.json';
@@ -66,7 +67,7 @@ export interface FinetuneRun {
   readonly skipped: number;
   readonly createdAt: string;
   /** The base model's held-out score, once measured. */
-  readonly base?: { readonly psnr: number; readonly bicubicPsnr: number };
+  readonly base?: ValidationScore;
   /** Steps and seconds at the last checkpoint. */
   readonly progress?: { readonly step: number; readonly seconds: number };
 }

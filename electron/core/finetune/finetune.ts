@@ -32,6 +32,7 @@ import {
   TRAINING_MODE,
   workDir,
 } from './finetune-run.js';
+import { compareHeldOutPhotos, describeHeldOutPhotos, type HeldOutPhotoChange } from './held-out-photos.js';
 import { type ScanReport, scanFolders } from './scan.js';
 
 /** HR pixels decoded per crop by default: half of them (the base model's own training measured it). */
@@ -109,6 +110,8 @@ export type FinetuneResult =
       readonly selectedStep: number;
       readonly base: ValidationScore;
       readonly tuned: ValidationScore;
+      /** How many held-out photos got better and worse (absent when a run record predates it). */
+      readonly photos?: HeldOutPhotoChange;
       readonly history: TrainHistory;
     }
   | { readonly status: 'paused'; readonly name: string; readonly step: number; readonly seconds: number };
@@ -249,7 +252,7 @@ async function execute(
       onEvent: (event) => {
         onEvent?.(event);
         if (event.kind === 'validation' && event.step === 0) {
-          const score = { psnr: event.psnr, bicubicPsnr: event.bicubicPsnr };
+          const score = { psnr: event.psnr, bicubicPsnr: event.bicubicPsnr, perImage: event.perImage };
           update({ ...run, base: score });
           onEvent?.({ kind: 'baseline', ...score });
         }
@@ -266,13 +269,14 @@ async function execute(
   const last = result.history.validation.at(-1);
   const chosen = result.best ?? (last && { ...last, weights: result.weights });
   if (!baseScore || !chosen) throw new Error('fine-tuning finished without a held-out score');
-  const tunedScore = { psnr: chosen.psnr, bicubicPsnr: chosen.bicubicPsnr };
-  const baseOnly = { psnr: baseScore.psnr, bicubicPsnr: baseScore.bicubicPsnr };
+  const tunedScore = { psnr: chosen.psnr, bicubicPsnr: chosen.bicubicPsnr, perImage: chosen.perImage };
+  const baseOnly = { psnr: baseScore.psnr, bicubicPsnr: baseScore.bicubicPsnr, perImage: baseScore.perImage };
+  const photos = compareHeldOutPhotos(baseOnly.perImage, tunedScore.perImage);
   const dir = await saveModel(
     run,
     base,
     chosen.weights,
-    { steps: result.step, seconds: result.wallClockSeconds, selectedStep: chosen.step },
+    { steps: result.step, seconds: result.wallClockSeconds, selectedStep: chosen.step, photos },
     baseOnly,
     tunedScore,
     env,
@@ -289,6 +293,7 @@ async function execute(
     selectedStep: chosen.step,
     base: baseOnly,
     tuned: tunedScore,
+    ...(photos ? { photos } : {}),
     history: result.history,
   };
 }
@@ -298,7 +303,7 @@ async function saveModel(
   run: FinetuneRun,
   base: LoadedModel,
   weights: Parameters<typeof exportModelDir>[2],
-  done: { steps: number; seconds: number; selectedStep: number },
+  done: { steps: number; seconds: number; selectedStep: number; photos?: HeldOutPhotoChange },
   before: ValidationScore,
   after: ValidationScore,
   env: FinetuneEnv,
@@ -339,6 +344,7 @@ async function saveModel(
           tunedPsnr: after.psnr,
           bicubicPsnr: after.bicubicPsnr,
           gainDb: after.psnr - before.psnr,
+          ...(done.photos ? { photos: done.photos } : {}),
         },
       },
     });
@@ -356,7 +362,7 @@ async function saveModel(
 
 function describeResult(
   run: FinetuneRun,
-  done: { steps: number; selectedStep: number },
+  done: { steps: number; selectedStep: number; photos?: HeldOutPhotoChange },
   before: ValidationScore,
   after: ValidationScore,
 ): string {
@@ -364,5 +370,6 @@ function describeResult(
   if (done.selectedStep === 0)
     return `${what}: no step scored above the base on the held-out photos (${before.psnr.toFixed(2)} dB), so these are the base model's weights`;
   const which = done.selectedStep === done.steps ? '' : ` (the best, at step ${done.selectedStep})`;
-  return `${what}: held-out PSNR ${before.psnr.toFixed(2)} -> ${after.psnr.toFixed(2)} dB${which}`;
+  const photos = done.photos ? `; ${describeHeldOutPhotos(done.photos)}` : '';
+  return `${what}: held-out PSNR ${before.psnr.toFixed(2)} -> ${after.psnr.toFixed(2)} dB${which}${photos}`;
 }

@@ -4,4 +4,5 @@ export * from './finetune-bridge.js';
 export * from './finetune-errors.js';
 export type * from './finetune-protocol.js';
 export * from './finetune-run.js';
+export * from './held-out-photos.js';
 export * from './scan.js';

@@ -271,6 +271,7 @@ export class FinetuneService {
         selectedStep: result.selectedStep,
         basePsnr: result.base.psnr,
         tunedPsnr: result.tuned.psnr,
+        photos: result.photos ?? null,
       },
     });
     await this.options.modelsChanged({ kind: 'added', name: result.name });

@@ -47,6 +47,8 @@ describe('liif finetune', () => {
     expect(summary).toMatchObject({ status: 'saved', name: 'mine', steps: 3, baseModel: 'base' });
     expect(summary.basePsnr).toBeGreaterThan(0);
     expect(summary.tunedPsnr).toBeGreaterThan(0);
+    expect(summary.heldOutPhotos).toMatchObject({ of: expect.any(Number) });
+    expect(r.stderr).toMatch(/better on \d+ of \d+ held-out photos/);
 
     const models = lastJson((await liif(['models', '--json'], env)).stdout);
     expect(models.models.map((m: { name: string }) => m.name)).toContain('mine');

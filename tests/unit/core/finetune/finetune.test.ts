@@ -10,6 +10,7 @@ import {
   startFinetune,
 } from '../../../../electron/core/finetune/finetune.js';
 import { listInterruptedRuns } from '../../../../electron/core/finetune/finetune-run.js';
+import { compareHeldOutPhotos } from '../../../../electron/core/finetune/held-out-photos.js';
 import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
 import { listModels } from '../../../../electron/core/model/model-registry.js';
 import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
@@ -73,6 +74,11 @@ describe('fine-tuning', () => {
     expect(baseline?.kind === 'baseline' && baseline.psnr).toBe(result.base.psnr);
     expect(result.tuned.psnr).not.toBe(result.base.psnr);
     expect(events.filter((e) => e.kind === 'step').length).toBe(4);
+    // Each held-out photo scored before and after, and the count agrees with those scores.
+    expect(result.base.perImage).toHaveLength(2);
+    expect(result.tuned.perImage).toHaveLength(2);
+    expect(result.photos).toEqual(compareHeldOutPhotos(result.base.perImage, result.tuned.perImage));
+    expect(result.photos?.of).toBe(2);
 
     const model = await loadModelDir(result.dir);
     expect(model.manifest.name).toBe('my photos');
@@ -88,7 +94,9 @@ describe('fine-tuning', () => {
       images: 2,
       basePsnr: result.base.psnr,
       tunedPsnr: result.tuned.psnr,
+      photos: result.photos,
     });
+    expect(model.manifest.description).toContain(`of 2 held-out photos`);
     expect((await listModels([modelsDir])).map((m) => m.name)).toEqual(['my photos']);
     expect(await listInterruptedRuns(modelsDir)).toEqual([]);
     expect(await folderHash(base.dir)).toBe(baseHash);
