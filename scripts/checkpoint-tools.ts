@@ -2,10 +2,11 @@
  * Tools for the base model's training run (issue 4), kept out of the product's CLI:
  *
  *   npx tsx scripts/checkpoint-tools.ts export <checkpoint.safetensors> <model dir> [--name N]
- *       [--display-name T] [--description T] [--hardware T] [--eval-json FILE]
+ *       [--display-name T] [--description T] [--hardware T] [--eval-json FILE[,FILE]] [--held-out-json FILE]
  *       writes a loadable model folder (weights, ONNX files, model.json) from a checkpoint, so a run
  *       in progress can be scored with `liif eval --model <dir>`, and a finished one shipped: the
- *       last line of `liif eval --json` (FILE) goes into model.json's scores.
+ *       last line of `liif eval --json` (FILE; several runs' files are merged) goes into model.json's
+ *       scores, as benchmarks and (on the training photos' held-out split) heldOut.
  *   npx tsx scripts/checkpoint-tools.ts score <checkpoint>... [--data DIR] [--seed 1] [--limit 12]
  *       held-out Y-PSNR (x2/x3/x4, 192-px centre crops, the trainer's validation) of each checkpoint
  *       beside bicubic, on the same split `liif train --holdout 0.1 --seed S` uses. For comparing
@@ -29,6 +30,7 @@ const { positionals, values } = parseArgs({
     description: { type: 'string' },
     hardware: { type: 'string' },
     'eval-json': { type: 'string' },
+    'held-out-json': { type: 'string' },
     data: { type: 'string', default: '../shared/data/train/photos' },
     seed: { type: 'string', default: '1' },
     limit: { type: 'string', default: '12' },
@@ -40,18 +42,15 @@ if (command === 'export' && paths.length === 2) {
   const [from, to] = paths.map((p) => resolve(p));
   const checkpoint = await loadCheckpoint(from);
   const { step, wallClockSeconds, config } = checkpoint.info;
-  const evalSummary = values['eval-json']
-    ? // `liif eval --json` prints its table first: the summary is the last line.
-      (JSON.parse(
-        (await readFile(resolve(values['eval-json']), 'utf8')).trim().split('\n').at(-1) ?? '',
-      ) as Record<string, unknown>)
-    : undefined;
+  const evalSummary = values['eval-json'] ? await readEvalSummary(values['eval-json']) : undefined;
+  const heldOutSummary = values['held-out-json'] ? await readEvalSummary(values['held-out-json']) : undefined;
   // The weight average is what a run validates and keeps, when it has one.
   await exportModelDir(to, checkpoint.info.architecture, checkpoint.average ?? checkpoint.weights, {
     name: values.name ?? basename(to),
     ...(values['display-name'] ? { displayName: values['display-name'] } : {}),
     ...(values.description ? { description: values.description } : {}),
     training: {
+      data: values.data,
       steps: step,
       wallClockSeconds: Math.round(wallClockSeconds),
       ...(values.hardware ? { hardware: values.hardware } : {}),
@@ -65,9 +64,14 @@ if (command === 'export' && paths.length === 2) {
         `exported from ${basename(from)} at step ${step}` +
         `${checkpoint.average ? ' (weight average)' : ''}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}`,
     },
-    ...(evalSummary
-      ? { scores: { benchmarks: { protocol: evalSummary.protocol, results: evalSummary.results } } }
-      : {}),
+    scores: {
+      ...(evalSummary
+        ? { benchmarks: { protocol: evalSummary.protocol, results: evalSummary.results } }
+        : {}),
+      ...(heldOutSummary
+        ? { heldOut: { protocol: heldOutSummary.protocol, results: heldOutSummary.results } }
+        : {}),
+    },
   });
   console.log(`${to}: step ${step}, ${(wallClockSeconds / 3600).toFixed(2)} h of training`);
 } else if (command === 'score' && paths.length > 0) {
@@ -90,4 +94,24 @@ if (command === 'export' && paths.length === 2) {
 } else {
   console.error('usage: checkpoint-tools.ts export <checkpoint> <dir> | score <checkpoint>...');
   process.exitCode = 2;
+}
+
+interface EvalSummary {
+  readonly protocol: unknown;
+  readonly results: unknown[];
+}
+
+/**
+ * `liif eval --json` prints its table first: the summary is the last line. A comma-separated list
+ * merges the results of runs split across processes (same protocol, e.g. one set per core).
+ */
+async function readEvalSummary(files: string): Promise<EvalSummary> {
+  const summaries: EvalSummary[] = [];
+  for (const file of files.split(',')) {
+    const lastLine = (await readFile(resolve(file), 'utf8')).trim().split('\n').at(-1) ?? '';
+    summaries.push(JSON.parse(lastLine) as EvalSummary);
+  }
+  const protocols = new Set(summaries.map((s) => JSON.stringify(s.protocol)));
+  if (protocols.size !== 1) throw new Error(`${files}: the runs used different protocols`);
+  return { protocol: summaries[0].protocol, results: summaries.flatMap((s) => s.results) };
 }
