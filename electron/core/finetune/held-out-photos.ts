@@ -2,7 +2,7 @@
  * Per-photo before/after of a fine-tune on its held-out photos. The held-out score is a mean in dB
  * over a handful of photos, and one photo can carry it: on B100 a fine-tune lost 1.1 dB at x2 on a
  * portrait with a high-contrast striped shirt while the other 4 held-out photos moved by -0.10 to
- * +0.01 dB, and the same model was better on 10 of 17 unseen photos (models/README.md). Saying how
+ * +0.01 dB, and the same model was better on 13 of 20 unseen photos (models/README.md). Saying how
  * many photos got better lets a user see that instead of one number.
  */
 
