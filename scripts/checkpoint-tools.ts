@@ -11,10 +11,14 @@
  *       held-out Y-PSNR (x2/x3/x4, 192-px centre crops, the trainer's validation) of each checkpoint
  *       beside bicubic, on the same split `liif train --holdout 0.1 --seed S` uses. For comparing
  *       runs at equal wall-clock time on more images than the trainer's 4.
+ *   npx tsx scripts/checkpoint-tools.ts held-out-crops <out dir> [--data DIR] [--seed 1] [--side 360]
+ *       writes the centre crops (PNG) of that held-out split's photos, for `liif eval --data <out dir>`:
+ *       the model card's held-out table, at a cost whole 2040-px photos would not allow here.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { collectInputs } from '../electron/core/jobs/collect-inputs.js';
 import type { Weights } from '../electron/core/model/architecture.js';
 import { exportModelDir } from '../electron/core/model/export-model.js';
@@ -34,6 +38,7 @@ const { positionals, values } = parseArgs({
     data: { type: 'string', default: '../shared/data/train/photos' },
     seed: { type: 'string', default: '1' },
     limit: { type: 'string', default: '12' },
+    side: { type: 'string', default: '360' },
   },
 });
 const [command, ...paths] = positionals;
@@ -91,8 +96,26 @@ if (command === 'export' && paths.length === 2) {
       );
     }
   }
+} else if (command === 'held-out-crops' && paths.length === 1) {
+  const out = resolve(paths[0]);
+  await mkdir(out, { recursive: true });
+  const { files } = await collectInputs([resolve(values.data)], true);
+  const side = Number(values.side);
+  for (const file of splitHoldout(files, 0.1, Number(values.seed)).holdout) {
+    const image = sharp(file);
+    const { width = 0, height = 0 } = await image.metadata();
+    const s = Math.min(side, width, height);
+    const name = `${basename(file, extname(file))}.png`;
+    await image
+      .extract({ left: (width - s) >> 1, top: (height - s) >> 1, width: s, height: s })
+      .png()
+      .toFile(join(out, name));
+    console.log(`${name}: ${s}x${s} from ${width}x${height}`);
+  }
 } else {
-  console.error('usage: checkpoint-tools.ts export <checkpoint> <dir> | score <checkpoint>...');
+  console.error(
+    'usage: checkpoint-tools.ts export <checkpoint> <dir> | score <checkpoint>... | held-out-crops <dir>',
+  );
   process.exitCode = 2;
 }
 

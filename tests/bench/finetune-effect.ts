@@ -11,7 +11,8 @@
  *   npx tsx tests/bench/finetune-effect.ts --data DIR --from DIR --minutes 1 --batch 4 --lr-size 24 --limit 10
  *
  * Options: --modes full,fast  --scale 4  --limit N (eval images)  --batch B --lr-size L  --seed S
- *          --crop-candidates K  --lr LR  --queries Q  --ema DECAY (moving average of the weights; default off)
+ *          --crop-candidates K  --lr LR  --queries Q
+ *          --ema DECAY (moving average of the weights; default: the fine-tune default, 0.99)
  *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
  *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
  * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
