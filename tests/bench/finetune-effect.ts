@@ -13,6 +13,7 @@
  * Options: --modes full,fast  --scale 4  --limit N (eval images)  --batch B --lr-size L  --seed S
  *          --crop-candidates K  --lr LR  --queries Q
  *          --ema DECAY (moving average of the weights; default: the fine-tune default, 0.99)
+ *          --warmup N (learning-rate warm-up steps)  --average-from-base (no warm-up of the average)
  *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
  *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
  * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
@@ -42,6 +43,8 @@ const { values } = parseArgs({
     lr: { type: 'string' },
     queries: { type: 'string' },
     ema: { type: 'string' },
+    warmup: { type: 'string' },
+    'average-from-base': { type: 'boolean' },
     'keep-best': { type: 'boolean' },
     out: { type: 'string' },
     seed: { type: 'string', default: '0' },
@@ -58,6 +61,8 @@ const knobs = {
   ...(values.queries ? { queries: Number(values.queries) } : {}),
   ...(values.lr ? { learningRate: Number(values.lr) } : {}),
   ...(values.ema ? { averageDecay: Number(values.ema) } : {}),
+  ...(values.warmup ? { warmupSteps: Number(values.warmup) } : {}),
+  ...(values['average-from-base'] ? { averageFromBase: true } : {}),
   ...(values['keep-best'] ? { keepBest: true } : {}),
 };
 const scan = await scanFolders([resolve(values.data)], { recursive: true, lrSize: lrSize ?? 48 });

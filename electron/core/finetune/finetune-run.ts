@@ -39,6 +39,13 @@ export interface FinetuneKnobs {
    * included) rather than the last ones (default and runs saved before this field: the last).
    */
   readonly keepBest?: boolean;
+  /**
+   * Hold the average's full decay from the first update instead of warming it up (trainer.ts
+   * `averageWarmup` false; runs saved before this field: warmed up).
+   */
+  readonly averageFromBase?: boolean;
+  /** Linear learning-rate warm-up over the first updates (optim/lr-schedule.ts; runs saved before this field: 0). */
+  readonly warmupSteps?: number;
   /** Held-out images scored for the before/after numbers (runs saved before this field: 4). */
   readonly validationImages?: number;
 }

@@ -39,18 +39,24 @@ import { type ScanReport, scanFolders } from './scan.js';
 export const defaultQueries = (lrSize: number) => Math.max(1, Math.round((lrSize * lrSize) / 2));
 
 /**
- * The paper's crops and learning rate (48-pixel LR crops, Adam 1e-4) with the base model's
- * CPU-budget choices (models/README.md): batch 8 and half the queries, for twice the updates per
- * minute, and a moving average of the weights, which the raw weights' step-to-step wander at these
- * batch sizes needs. On B100 50/50 (tests/bench/finetune-effect.ts, 10 minutes on one core, x4 on
- * 20 unseen photos): +0.022 dB against -0.005 for the paper's batch 16 / 2304 queries / no average;
- * with a better base, +0.038 (full mode) and +0.045 dB (fast).
+ * The paper's 48-pixel LR crops with the base model's CPU-budget choices (models/README.md): batch
+ * 8 and half the queries, for twice the updates per minute, and a moving average of the weights.
+ *
+ * The learning rate is a fifth of the base's training rate. The shipped base is itself a weight
+ * average, smoother than the raw weights it averages; tuning it at 1e-4 put the raw weights' noise
+ * back. Adam's first updates move every parameter by about the full rate whatever its gradient,
+ * and on smooth photos that shows as error: on pop-os (9 photos to tune on, x4 on 4 unseen ones,
+ * 10 minutes on one core, tests/bench/finetune-effect.ts) 12 steps at 1e-4 shifted the mean
+ * brightness of a sky photo by 0.5 levels and cost it 0.52 dB, and the 10-minute full run lost
+ * 0.067 dB. At 2e-5: full +0.041 dB (3 of 4 photos better), fast +0.021; on B100 50/50 (x4, 20
+ * unseen photos) full +0.039, fast +0.035. 5e-5, and 1e-4 with a 50-step warm-up and an average
+ * that starts from the base, scored between.
  */
 export const DEFAULT_KNOBS: FinetuneKnobs = {
   batchSize: 8,
   lrSize: 48,
   queries: defaultQueries(48),
-  learningRate: 1e-4,
+  learningRate: 2e-5,
   averageDecay: 0.99,
   validateEvery: 50,
   checkpointEvery: 20,
@@ -224,13 +230,14 @@ async function execute(
     lrSize: knobs.lrSize,
     queries: knobs.queries,
     cropCandidates: knobs.cropCandidates ?? 1,
-    schedule: { kind: 'constant', base: knobs.learningRate },
+    schedule: { kind: 'constant', base: knobs.learningRate, warmupSteps: knobs.warmupSteps ?? 0 },
     mode: TRAINING_MODE[run.mode],
     provider: env.provider ?? 'cpu',
     validateEvery: Math.max(1, knobs.validateEvery),
     validationImages: knobs.validationImages ?? 4,
     checkpointEvery: knobs.checkpointEvery,
     averageDecay: knobs.averageDecay ?? 0,
+    averageWarmup: !(knobs.averageFromBase ?? false),
     keepBest: knobs.keepBest ?? false,
   };
   const prior = resume ? (run.progress?.seconds ?? 0) : 0;
@@ -334,6 +341,8 @@ async function saveModel(
         lrSize: run.knobs.lrSize,
         learningRate: run.knobs.learningRate,
         ...(run.knobs.averageDecay ? { averageDecay: run.knobs.averageDecay } : {}),
+        ...(run.knobs.averageFromBase ? { averageFromBase: true } : {}),
+        ...(run.knobs.warmupSteps ? { warmupSteps: run.knobs.warmupSteps } : {}),
         seed: run.seed,
       },
       scores: {

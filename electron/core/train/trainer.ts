@@ -48,6 +48,11 @@ export interface TrainConfig {
    */
   readonly averageDecay?: number;
   /**
+   * Warm the average's decay up from 0.1 (optim/weight-average.ts); default true. False for runs
+   * that start from a trained model, whose starting weights the average should keep weighing.
+   */
+  readonly averageWarmup?: boolean;
+  /**
    * Also keep the weights that scored best at validation (the starting weights' step-0 score
    * included), returned as `best`. For fine-tuning, where the held-out score picks the model to
    * save: a short run's last weights can score below where they started.
@@ -211,7 +216,15 @@ export async function train(
       const t2 = performance.now();
       const lr = learningRate(config.schedule, adam.step);
       adamStep(weights, grads, adam, lr);
-      if (average) updateAverage(average, weights, trainStep.trainable, decay, averageUpdates++);
+      if (average)
+        updateAverage(
+          average,
+          weights,
+          trainStep.trainable,
+          decay,
+          averageUpdates++,
+          config.averageWarmup ?? true,
+        );
       dataState = batch.state;
       const t3 = performance.now();
       window.push(loss);

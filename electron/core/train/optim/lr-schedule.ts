@@ -1,12 +1,26 @@
 /** Learning-rate schedules: the paper's step decay (halve every K steps) and cosine annealing. */
 
-export type LrSchedule =
+export type LrSchedule = (
   | { readonly kind: 'step'; readonly base: number; readonly every: number; readonly gamma: number }
   | { readonly kind: 'cosine'; readonly base: number; readonly total: number; readonly min: number }
-  | { readonly kind: 'constant'; readonly base: number };
+  | { readonly kind: 'constant'; readonly base: number }
+) & {
+  /**
+   * Ramp the rate up linearly over this many first updates (absent or 0: none). Adam's first
+   * updates move every parameter by about the full rate whatever its gradient (m/sqrt(v) is +-1 at
+   * step 1), which knocks a converged model off its optimum; fine-tuning needs the ramp.
+   */
+  readonly warmupSteps?: number;
+};
 
 /** Learning rate for the update numbered `step` (0-based). */
 export function learningRate(schedule: LrSchedule, step: number): number {
+  const warmup = schedule.warmupSteps ?? 0;
+  const ramp = warmup > 0 ? Math.min(1, (step + 1) / warmup) : 1;
+  return ramp * scheduledRate(schedule, step);
+}
+
+function scheduledRate(schedule: LrSchedule, step: number): number {
   switch (schedule.kind) {
     case 'constant':
       return schedule.base;

@@ -4,8 +4,10 @@
  * step (held-out PSNR moved by 2-4 dB between checkpoints 50-100 steps apart in our CPU runs); the
  * average sits near the middle of that wandering and scores higher at no extra training cost.
  *
- * The decay warms up as min(decay, (1 + updates) / (10 + updates)), so a short run (a fine-tune of
- * a few hundred steps) averages over its recent steps rather than staying at its starting point.
+ * From random weights the decay warms up as min(decay, (1 + updates) / (10 + updates)), so the
+ * average soon leaves its meaningless start. From a trained model (fine-tuning) the start is itself
+ * a good average and the first updates are the noisiest, so there it holds the full decay from the
+ * first update (`warmup` false).
  */
 import type { Weights } from '../../model/architecture.js';
 
@@ -13,8 +15,8 @@ export function copyWeights(weights: Weights): Weights {
   return new Map([...weights].map(([name, data]) => [name, data.slice()]));
 }
 
-export function averagingDecay(decay: number, updates: number): number {
-  return Math.min(decay, (1 + updates) / (10 + updates));
+export function averagingDecay(decay: number, updates: number, warmup = true): number {
+  return warmup ? Math.min(decay, (1 + updates) / (10 + updates)) : decay;
 }
 
 /**
@@ -27,8 +29,9 @@ export function updateAverage(
   names: readonly string[],
   decay: number,
   updates: number,
+  warmup = true,
 ): void {
-  const d = averagingDecay(decay, updates);
+  const d = averagingDecay(decay, updates, warmup);
   const e = 1 - d;
   for (const name of names) {
     const a = average.get(name);

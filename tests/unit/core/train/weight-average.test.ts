@@ -8,6 +8,15 @@ describe('weight average', () => {
     expect(averagingDecay(0.999, 1e6)).toBe(0.999);
   });
 
+  it('holds the full decay from the first update when the warm-up is off (a fine-tune from a trained model)', () => {
+    expect(averagingDecay(0.99, 0, false)).toBe(0.99);
+    const average = new Map([['a', Float32Array.of(0)]]);
+    const weights = new Map([['a', Float32Array.of(1)]]);
+    for (let t = 0; t < 10; t++) updateAverage(average, weights, ['a'], 0.99, t, false);
+    // The starting weights keep 0.99^10 of their say; warmed up they would keep 0.1 * 2/11 * ... ~ 0.
+    expect(average.get('a')![0]).toBeCloseTo(1 - 0.99 ** 10, 6);
+  });
+
   it('is the exponential average of the weights it has seen, for the named parameters only', () => {
     const average = new Map([
       ['a', Float32Array.of(0, 10)],
