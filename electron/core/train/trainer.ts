@@ -48,8 +48,8 @@ export interface TrainConfig {
    */
   readonly averageDecay?: number;
   /**
-   * Warm the average's decay up from 0.1 (optim/weight-average.ts); default true. False for runs
-   * that start from a trained model, whose starting weights the average should keep weighing.
+   * Warm the average's decay up from 0.1 (optim/weight-average.ts); default true. False keeps a
+   * trained starting point weighing in the average from the first update (a fine-tuning option).
    */
   readonly averageWarmup?: boolean;
   /**

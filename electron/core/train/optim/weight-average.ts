@@ -5,9 +5,9 @@
  * average sits near the middle of that wandering and scores higher at no extra training cost.
  *
  * From random weights the decay warms up as min(decay, (1 + updates) / (10 + updates)), so the
- * average soon leaves its meaningless start. From a trained model (fine-tuning) the start is itself
- * a good average and the first updates are the noisiest, so there it holds the full decay from the
- * first update (`warmup` false).
+ * average soon leaves its meaningless start. From a trained model the start is itself a good
+ * average and the first updates are the noisiest, so a run can hold the full decay from the first
+ * update (`warmup` false); for fine-tuning a lower learning rate did better (models/README.md).
  */
 import type { Weights } from '../../model/architecture.js';
 
