@@ -1,12 +1,13 @@
 /**
  * Visual check of a model (issue 4): for each scale, one crop of a benchmark image made by the
  * evaluation protocol (bicubic-downsampled LR), shown as  LR (nearest) | bicubic | LIIF | HR  side
- * by side in one PNG, so the model's output can be looked at, not only scored.
+ * by side in one PNG, so the model's output can be looked at, not only scored. With --model given
+ * more than once (a base and a fine-tuned model, issue 6), one LIIF panel per model, in that order.
  *
- *   npx tsx scripts/visual-check.ts --model models/liif-edsr-baseline \
+ *   npx tsx scripts/visual-check.ts --model models/liif-edsr-baseline [--model <tuned>] \
  *     [--image ../shared/data/bench/Set14/HR/zebra.png] [--scales 4,12] [--crop 192] [--out out/visual]
  *
- * Prints the Y-PSNR of the crop for bicubic and LIIF beside each file it writes.
+ * Prints the Y-PSNR of the crop for bicubic and each model beside each file it writes.
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -22,7 +23,7 @@ import { type FloatImage, toFloatRgb } from '../electron/core/train/data/float-i
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: 'liif-edsr-baseline' },
+    model: { type: 'string', multiple: true, default: ['liif-edsr-baseline'] },
     image: { type: 'string', default: '../shared/data/bench/Set14/HR/zebra.png' },
     scales: { type: 'string', default: '4,12' },
     crop: { type: 'string', default: '192' },
@@ -80,26 +81,35 @@ function sideBySide(panels: FloatImage[]): { data: Buffer; width: number; height
 }
 
 const image = toFloatRgb(await readImage(resolve(values.image)));
-const engine = await openModel(values.model, 'cpu', defaultModelRoots());
+const engines = await Promise.all(values.model.map((model) => openModel(model, 'cpu', defaultModelRoots())));
 const out = resolve(values.out);
 await mkdir(out, { recursive: true });
 try {
   for (const scale of values.scales.split(',').map(Number)) {
     const { hr, lr } = makeEvalPair(image, scale);
     const bicubic = bicubicUpscale(lr, hr.height, hr.width);
-    const liif = await upscaleFloat(engine, lr, hr.height, hr.width);
+    const outputs: FloatImage[] = [];
+    for (const engine of engines) outputs.push(await upscaleFloat(engine, lr, hr.height, hr.width));
     const side = Number(values.crop);
-    const panels = [nearest(lr, hr.height, hr.width), bicubic, liif, hr].map((p) => centreCrop(p, side));
-    const [, b, l, h] = panels;
+    const panels = [nearest(lr, hr.height, hr.width), bicubic, ...outputs, hr].map((p) =>
+      centreCrop(p, side),
+    );
+    const truth = panels[panels.length - 1];
     const strip = sideBySide(panels);
     const file = join(out, `${basename(values.image, extname(values.image))}-x${scale}.png`);
     await sharp(strip.data, { raw: { width: strip.width, height: strip.height, channels: 3 } })
       .png()
       .toFile(file);
+    const scores = panels
+      .slice(2, -1)
+      .map(
+        (p, i) => `${engines.length > 1 ? `LIIF ${i + 1}` : 'LIIF'} ${psnr(p, truth, scale).toFixed(2)} dB`,
+      );
+    const layout = engines.length > 1 ? engines.map((_, i) => `LIIF ${i + 1}`).join(' | ') : 'LIIF';
     console.log(
-      `${file}  (LR nearest | bicubic | LIIF | HR)  crop Y-PSNR: bicubic ${psnr(b, h, scale).toFixed(2)} dB, LIIF ${psnr(l, h, scale).toFixed(2)} dB`,
+      `${file}  (LR nearest | bicubic | ${layout} | HR)  crop Y-PSNR: bicubic ${psnr(panels[1], truth, scale).toFixed(2)} dB, ${scores.join(', ')}`,
     );
   }
 } finally {
-  await engine.release();
+  for (const engine of engines) await engine.release();
 }

@@ -13,7 +13,9 @@
  * Options: --modes full,fast  --scale 4  --limit N (eval images)  --batch B --lr-size L  --seed S
  *          --crop-candidates K  --lr LR  --queries Q
  *          --ema DECAY (moving average of the weights; default: the fine-tune default, 0.99)
- *          --warmup N (learning-rate warm-up steps)  --average-from-base (no warm-up of the average)
+ *          --warmup N (learning-rate warm-up steps; 0 = none)
+ *          --average-from-base yes|no (hold the average's full decay from the base, or warm it up)
+ *          (absent: the fine-tune defaults of each mode, DEFAULT_KNOBS in finetune.ts)
  *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
  *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
  * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
@@ -44,12 +46,17 @@ const { values } = parseArgs({
     queries: { type: 'string' },
     ema: { type: 'string' },
     warmup: { type: 'string' },
-    'average-from-base': { type: 'boolean' },
+    'average-from-base': { type: 'string' },
     'keep-best': { type: 'boolean' },
     out: { type: 'string' },
     seed: { type: 'string', default: '0' },
   },
 });
+function yesNo(value: string): boolean {
+  if (value !== 'yes' && value !== 'no')
+    throw new Error(`--average-from-base takes yes or no, not "${value}"`);
+  return value === 'yes';
+}
 if (!values.data) throw new Error('--data DIR is required (and --from a trained model to be meaningful)');
 const scale = Number(values.scale);
 const seed = Number(values.seed);
@@ -62,7 +69,7 @@ const knobs = {
   ...(values.lr ? { learningRate: Number(values.lr) } : {}),
   ...(values.ema ? { averageDecay: Number(values.ema) } : {}),
   ...(values.warmup ? { warmupSteps: Number(values.warmup) } : {}),
-  ...(values['average-from-base'] ? { averageFromBase: true } : {}),
+  ...(values['average-from-base'] ? { averageFromBase: yesNo(values['average-from-base']) } : {}),
   ...(values['keep-best'] ? { keepBest: true } : {}),
 };
 const scan = await scanFolders([resolve(values.data)], { recursive: true, lrSize: lrSize ?? 48 });

@@ -39,7 +39,7 @@ Teaches a model your own photos and saves the result as a new model in your mode
   --seed S            random seed (default 0)
   --json              one JSON summary object as the last line of stdout
 Advanced: --batch B (default 8), --lr-size L (48), --queries Q (half the crop's pixels),
-  --lr LR (2e-5), --ema DECAY (moving average of the weights, 0 = off; default 0.99),
+  --lr LR (1e-4), --ema DECAY (moving average of the weights, 0 = off; default 0.99),
   --keep-best (save the weights with the best held-out score, the base's included, not the
   last ones), --validate-every K,
   --checkpoint-every K

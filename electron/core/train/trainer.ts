@@ -49,7 +49,7 @@ export interface TrainConfig {
   readonly averageDecay?: number;
   /**
    * Warm the average's decay up from 0.1 (optim/weight-average.ts); default true. False keeps a
-   * trained starting point weighing in the average from the first update (a fine-tuning option).
+   * trained starting point weighing in the average from the first update (full-mode fine-tuning).
    */
   readonly averageWarmup?: boolean;
   /**

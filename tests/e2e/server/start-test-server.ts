@@ -18,7 +18,8 @@ const service = await AppService.create({
   dataDir: join(dir, 'data'),
   modelRoots: [modelsRoot, userModels],
   userModelsDir: userModels,
-  // A fine-tune the tests can watch in seconds: tiny batches, crops and query counts.
+  // A fine-tune the tests can watch in seconds: tiny batches, crops and query counts, and no
+  // warm-up or held average (full mode's defaults), which would keep a few steps from moving.
   finetuneKnobs: {
     batchSize: 2,
     lrSize: 16,
@@ -26,6 +27,8 @@ const service = await AppService.create({
     learningRate: 1e-3,
     validateEvery: 2,
     checkpointEvery: 1,
+    warmupSteps: 0,
+    averageFromBase: false,
   },
 });
 /** The next answers of the stand-in folder dialog, set by the tests (/test/dialog-answer). */

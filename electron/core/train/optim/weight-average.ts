@@ -7,7 +7,7 @@
  * From random weights the decay warms up as min(decay, (1 + updates) / (10 + updates)), so the
  * average soon leaves its meaningless start. From a trained model the start is itself a good
  * average and the first updates are the noisiest, so a run can hold the full decay from the first
- * update (`warmup` false); for fine-tuning a lower learning rate did better (models/README.md).
+ * update (`warmup` false), as full-mode fine-tuning does (finetune.ts DEFAULT_KNOBS).
  */
 import type { Weights } from '../../model/architecture.js';
 

@@ -69,7 +69,15 @@ describe('liif finetune', () => {
     const r = await liif([...args, ...flags], { LIIF_MODELS_DIR: userModels });
     expect(r.code, r.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(join(userModels, 'knobs', 'model.json'), 'utf8'));
-    expect(manifest.training).toMatchObject({ batch: 8, lrSize: 16, averageDecay: 0.9 });
+    // Full mode's own defaults (finetune.ts DEFAULT_KNOBS) are recorded beside the flags given.
+    expect(manifest.training).toMatchObject({
+      batch: 8,
+      lrSize: 16,
+      averageDecay: 0.9,
+      learningRate: 1e-4,
+      warmupSteps: 50,
+      averageFromBase: true,
+    });
     // --keep-best: the saved step is the better of the base (0) and the one step's weights.
     const { selectedStep, basePsnr, tunedPsnr } = lastJson(r.stdout);
     expect(manifest.training.selectedStep).toBe(selectedStep);
@@ -78,6 +86,16 @@ describe('liif finetune', () => {
     const bad = await liif([...args, '--ema', '1'], { LIIF_MODELS_DIR: userModels });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--ema is a decay in \[0, 1\)/);
+    // Fast mode runs at the same rate without the warm-up and the held average.
+    const fastArgs = ['finetune', '--data', photos, '--name', 'fast', '--from', base.dir, '--steps', '1'];
+    const fast = await liif([...fastArgs, '--mode', 'fast', '--lr-size', '16'], {
+      LIIF_MODELS_DIR: userModels,
+    });
+    expect(fast.code, fast.stderr).toBe(0);
+    const fastManifest = JSON.parse(await readFile(join(userModels, 'fast', 'model.json'), 'utf8'));
+    expect(fastManifest.training).toMatchObject({ mode: 'fast', learningRate: 1e-4 });
+    expect(fastManifest.training).not.toHaveProperty('warmupSteps');
+    expect(fastManifest.training).not.toHaveProperty('averageFromBase');
   });
 
   it('resumes after the process is killed mid-run', async () => {

@@ -16,7 +16,10 @@ import { listModels } from '../../../../electron/core/model/model-registry.js';
 import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
 import { makePhotoFolder } from './photo-folder.js';
 
-/** Test-sized training: tiny model, 16-pixel crops, 64 queries, batch 2. */
+/**
+ * Test-sized training: tiny model, 16-pixel crops, 64 queries, batch 2; and neither full mode's
+ * learning-rate warm-up nor its average held at the base, so that a run of a few steps moves.
+ */
 const KNOBS = {
   batchSize: 2,
   lrSize: 16,
@@ -24,6 +27,8 @@ const KNOBS = {
   learningRate: 1e-3,
   validateEvery: 2,
   checkpointEvery: 1,
+  warmupSteps: 0,
+  averageFromBase: false,
 };
 
 async function folderHash(dir: string): Promise<string> {
