@@ -45,7 +45,13 @@ describe('fine-tuning in a worker thread', () => {
         },
       },
     );
-    expect(paused).toMatchObject({ status: 'paused', step: 1 });
+    // The abort crosses to the worker thread while it trains, and the trainer stops at the first
+    // step boundary after it arrives: after step 1, and (a step takes milliseconds here) perhaps
+    // after step 2, but before the 4-step budget is spent.
+    expect(paused.status).toBe('paused');
+    if (paused.status !== 'paused') throw new Error('not paused');
+    expect(paused.step).toBeGreaterThanOrEqual(1);
+    expect(paused.step).toBeLessThan(4);
     expect(events.map((e) => e.kind)).toEqual(
       expect.arrayContaining(['scan', 'run', 'baseline', 'step', 'checkpoint']),
     );
