@@ -82,6 +82,8 @@ function sideBySide(panels: FloatImage[]): { data: Buffer; width: number; height
 
 const image = toFloatRgb(await readImage(resolve(values.image)));
 const engines = await Promise.all(values.model.map((model) => openModel(model, 'cpu', defaultModelRoots())));
+// Panel names for the printed line: "LIIF" alone, or numbered in --model order.
+const labels = engines.length > 1 ? engines.map((_, i) => `LIIF ${i + 1}`) : ['LIIF'];
 const out = resolve(values.out);
 await mkdir(out, { recursive: true });
 try {
@@ -100,14 +102,9 @@ try {
     await sharp(strip.data, { raw: { width: strip.width, height: strip.height, channels: 3 } })
       .png()
       .toFile(file);
-    const scores = panels
-      .slice(2, -1)
-      .map(
-        (p, i) => `${engines.length > 1 ? `LIIF ${i + 1}` : 'LIIF'} ${psnr(p, truth, scale).toFixed(2)} dB`,
-      );
-    const layout = engines.length > 1 ? engines.map((_, i) => `LIIF ${i + 1}`).join(' | ') : 'LIIF';
+    const scores = panels.slice(2, -1).map((p, i) => `${labels[i]} ${psnr(p, truth, scale).toFixed(2)} dB`);
     console.log(
-      `${file}  (LR nearest | bicubic | ${layout} | HR)  crop Y-PSNR: bicubic ${psnr(panels[1], truth, scale).toFixed(2)} dB, ${scores.join(', ')}`,
+      `${file}  (LR nearest | bicubic | ${labels.join(' | ')} | HR)  crop Y-PSNR: bicubic ${psnr(panels[1], truth, scale).toFixed(2)} dB, ${scores.join(', ')}`,
     );
   }
 } finally {
