@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 /**
  * The real renderer in Debian's Chromium against the real service over the HTTP test transport
  * (tests/e2e/server). The global setup builds the renderer and starts the server with a tiny
- * random model. Never `npx playwright install`: the system Chromium is used.
+ * random model (fast, for the queue tests) and the shipped one (for the tests that check pixels).
+ * Never `npx playwright install`: the system Chromium is used.
  */
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -1,5 +1,5 @@
 /**
- * Builds the renderer, then starts the HTTP test server (real service, tiny random model) in a
+ * Builds the renderer, then starts the HTTP test server (real service; tiny and shipped models) in a
  * child process and hands its URL and token to the tests through the environment.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';

@@ -1,4 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
+import sharp from 'sharp';
+import type { Region } from '../../electron/ipc/payloads.js';
 import { dropPhotos, openApp, photo, resetServer, screenshot, setScale, snapshot } from './support/app.js';
 
 test.beforeEach(async ({ page }) => {
@@ -45,14 +47,29 @@ test('a bad file name template is refused in plain words', async ({ page }) => {
   await expect(page.getByTestId('notice')).toContainText('unknown placeholder {hieght}');
 });
 
-test('the region preview appears and follows the region', async ({ page }) => {
-  await dropPhotos(page, [await photo('scene.png', 200, 150)]);
+/** Upscale with the shipped model rather than the tests' tiny random one (whose output is flat). */
+async function useShippedModel(page: Page): Promise<void> {
+  await page.getByLabel('Model', { exact: true }).selectOption('liif-edsr-baseline');
+  await expect(page.getByTestId('engine-status')).toContainText('liif-edsr-baseline');
+}
+
+/** Raw RGB(A) bytes of a PNG, or of a rectangle of it. */
+async function rawPixels(png: string | Buffer, region?: Region): Promise<Buffer> {
+  const image = sharp(png);
+  return (region ? image.extract({ left: region.x, top: region.y, ...region }) : image).raw().toBuffer();
+}
+
+test('the region preview appears, follows the region, and shows the pixels the upscale will have', async ({
+  page,
+}) => {
+  await dropPhotos(page, [await photo('scene.png', 160, 120)]);
   await setScale(page, 3);
+  await useShippedModel(page);
   await page.getByRole('button', { name: 'Select scene.png' }).click();
   const preview = page.getByTestId('region-preview');
   const image = preview.getByTestId('region-preview-image');
   await expect(image).toBeVisible();
-  await expect(preview).toContainText('340 × 340 of 600 × 450');
+  await expect(preview).toContainText('340 × 340 of 480 × 360');
   const first = await image.getAttribute('src');
   expect(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([
     340, 340,
@@ -61,8 +78,37 @@ test('the region preview appears and follows the region', async ({ page }) => {
   await overview.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
-  await expect(image).not.toHaveAttribute('src', first ?? '');
+  // The full preview of the new place (a coarse quick look comes first, at a quarter of the pixels).
+  await expect
+    .poll(() =>
+      image.evaluate(
+        (img: HTMLImageElement, old) => img.src !== old && img.complete && img.naturalWidth,
+        first,
+      ),
+    )
+    .toBe(340);
+  await expect(preview.getByLabel('Rendering preview')).toHaveCount(0);
   await screenshot(page, 'region-preview');
+
+  const where = /region at (\d+), (\d+)/.exec((await overview.getAttribute('aria-valuetext')) ?? '');
+  expect(where).not.toBeNull();
+  const region = { x: Number(where![1]), y: Number(where![2]), width: 340, height: 340 };
+  const src = (await image.getAttribute('src')) ?? '';
+  const previewPng = await (await page.request.get(new URL(src, page.url()).href)).body();
+  const shown = await rawPixels(previewPng);
+
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(page.getByTestId('item-state')).toHaveText('Done', { timeout: 60_000 });
+  const [item] = (await snapshot()).queue.items;
+  const final = await rawPixels(item.output!.path, region);
+  // The preview decodes the same coordinates from the same codes as the whole upscale.
+  expect(shown.length).toBe(final.length);
+  let largest = 0;
+  for (let i = 0; i < shown.length; i++) largest = Math.max(largest, Math.abs(shown[i] - final[i]));
+  expect(largest).toBe(0);
+  // And it is the model's picture of the photo's stripes, not a flat colour.
+  const blue = Array.from({ length: shown.length / 3 }, (_, i) => shown[i * 3 + 2]);
+  expect(Math.max(...blue) - Math.min(...blue)).toBeGreaterThan(100);
 });
 
 test('the size picker shows pixels and megapixels, and warns beyond x4 and x12', async ({ page }) => {
@@ -83,6 +129,7 @@ test('the size picker shows pixels and megapixels, and warns beyond x4 and x12',
 });
 
 test('compare view: before/after slider, zoom to 1:1, keyboard close', async ({ page }) => {
+  await useShippedModel(page);
   await runOne(page, 'portrait.png', 60, 80);
   await page.getByRole('button', { name: 'Compare', exact: true }).click();
   const dialog = page.getByTestId('compare-view');

@@ -1,22 +1,31 @@
 /**
- * Starts the real service with a tiny random model behind the HTTP test transport, and prints one
- * JSON line {url, token, dir} for the Playwright global setup. Run with `node --import tsx`.
+ * Starts the real service behind the HTTP test transport, and prints one JSON line {url, token, dir}
+ * for the Playwright global setup. Run with `node --import tsx`.
+ *
+ * Two models: `tiny-random`, a tiny untrained model that upscales in milliseconds (its output is a
+ * flat colour) and is the tests' default, and the shipped `liif-edsr-baseline` from models/, which
+ * the tests that look at pixels choose (region preview, compare view).
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultModelRoots } from '../../../electron/core/model/model-registry.js';
 import { AppService } from '../../../electron/core/service/app-service.js';
 import { DEFAULT_SETTINGS } from '../../../electron/core/service/settings-store.js';
+import type { Settings } from '../../../electron/ipc/payloads.js';
 import { tinyModelsRoot } from '../../unit/core/service/service-fixture.js';
 import { startHttpTransport } from './http-transport.js';
 
 const dir = process.env.LIIF_E2E_DIR ?? (await mkdtemp(join(tmpdir(), 'liif-e2e-')));
-const modelsRoot = await tinyModelsRoot(dir);
+const tinyRoot = await tinyModelsRoot(dir, 'tiny-random');
+const [shippedRoot] = defaultModelRoots();
 const userModels = join(dir, 'user-models');
+/** The defaults, but upscaling with the tiny model: most tests check the queue, not the pixels. */
+const E2E_SETTINGS: Settings = { ...DEFAULT_SETTINGS, model: 'tiny-random' };
 const service = await AppService.create({
   dataDir: join(dir, 'data'),
-  modelRoots: [modelsRoot, userModels],
+  modelRoots: [tinyRoot, shippedRoot, userModels],
   userModelsDir: userModels,
   // A fine-tune the tests can watch in seconds: tiny batches, crops and query counts, and no
   // warm-up or held average (full mode's defaults), which would keep a few steps from moving.
@@ -31,6 +40,7 @@ const service = await AppService.create({
     averageFromBase: false,
   },
 });
+await service.updateSettings(E2E_SETTINGS);
 /** The next answers of the stand-in folder dialog, set by the tests (/test/dialog-answer). */
 const dialogAnswers: string[] = [];
 const transport = await startHttpTransport({
@@ -55,7 +65,7 @@ const transport = await startHttpTransport({
       service.cancelAll();
       await service.idle();
       for (const item of service.queueSnapshot().items) service.remove(item.id);
-      await service.updateSettings(DEFAULT_SETTINGS);
+      await service.updateSettings(E2E_SETTINGS);
       dialogAnswers.length = 0;
       return service.queueSnapshot();
     },

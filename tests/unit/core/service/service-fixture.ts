@@ -10,11 +10,10 @@ import { AppService } from '../../../../electron/core/service/app-service.js';
 
 export const TINY_ARCH = { features: 8, resBlocks: 2, hidden: 32, hiddenLayers: 4 } as const;
 
-export async function tinyModelsRoot(dir: string): Promise<string> {
+/** A models folder holding one tiny random model (untrained: its output is a flat colour), by default under the shipped model's name. */
+export async function tinyModelsRoot(dir: string, name: string = DEFAULT_MODEL_NAME): Promise<string> {
   const root = join(dir, 'models');
-  await exportModelDir(join(root, DEFAULT_MODEL_NAME), TINY_ARCH, randomWeights(TINY_ARCH, 7), {
-    name: DEFAULT_MODEL_NAME,
-  });
+  await exportModelDir(join(root, name), TINY_ARCH, randomWeights(TINY_ARCH, 7), { name });
   return root;
 }
 
