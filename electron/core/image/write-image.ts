@@ -53,6 +53,26 @@ export const DEFAULT_QUALITY = 92;
 /** Per-side limits of the encoders; beyond them libvips fails late, after the pixels were produced. */
 const MAX_SIDE: Partial<Record<OutputFormat, number>> = { jpeg: 65535, webp: 16383 };
 
+/**
+ * Throws ImageError 'target-too-large' when the format cannot store an image of this size. Jobs call
+ * it before upscaling, so a too-large WebP fails at once rather than after the hours it took.
+ */
+export function checkFormatFits(
+  format: OutputFormat,
+  width: number,
+  height: number,
+  targetPath: string,
+): void {
+  const maxSide = MAX_SIDE[format];
+  if (maxSide && (width > maxSide || height > maxSide)) {
+    throw new ImageError(
+      targetPath,
+      'target-too-large',
+      `${width}x${height}, ${format} allows at most ${maxSide} pixels per side`,
+    );
+  }
+}
+
 /** Formats that store 16 bits per sample; libvips reduces the others to 8 (RGB: v >> 8, gray: rounded). */
 const SIXTEEN_BIT: ReadonlySet<OutputFormat> = new Set(['png', 'tiff']);
 
@@ -129,14 +149,7 @@ export async function writeImage(
   opts.signal?.throwIfAborted();
   const problem = pixelBufferProblem(pixels);
   if (problem) throw new ImageError(targetPath, 'write-failed', `invalid pixel buffer, ${problem}`);
-  const maxSide = MAX_SIDE[opts.format];
-  if (maxSide && (pixels.width > maxSide || pixels.height > maxSide)) {
-    throw new ImageError(
-      targetPath,
-      'target-too-large',
-      `${pixels.width}x${pixels.height}, ${opts.format} allows at most ${maxSide} pixels per side`,
-    );
-  }
+  checkFormatFits(opts.format, pixels.width, pixels.height, targetPath);
   const policy = opts.onConflict ?? 'rename';
   if (policy === 'skip' && (await exists(targetPath))) return { path: targetPath, skipped: true };
 

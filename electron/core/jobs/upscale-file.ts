@@ -4,6 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { exists } from '../image/atomic-file.js';
 import { errorText, ImageError } from '../image/image-errors.js';
 import {
   DEFAULT_NAME_TEMPLATE,
@@ -13,10 +14,10 @@ import {
   outputFileName,
 } from '../image/output-name.js';
 import { readImage } from '../image/read-image.js';
-import { type ConflictPolicy, writeImage } from '../image/write-image.js';
+import { type ConflictPolicy, checkFormatFits, writeImage } from '../image/write-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { isAbortError, type ProgressListener } from '../infer/progress.js';
-import type { SizeSpec } from '../infer/size-spec.js';
+import { outputGeometry, type SizeSpec } from '../infer/size-spec.js';
 import { upscalePixels } from '../infer/upscale-pixels.js';
 
 export interface OutputSettings {
@@ -68,6 +69,25 @@ export async function upscaleFile(
   const { input, output } = request;
   try {
     const image = await readImage(input, { maxPixels: request.maxInputPixels, signal: options.signal });
+    // Everything that can refuse the output is settled before the upscale, which may take hours:
+    // the size, the format's limits, the output folder, and a file to skip.
+    const geometry = outputGeometry(image, request.size, request.maxOutputPixels);
+    const { width, height } = geometry.window;
+    const format = output.format ?? formatFromPath(input) ?? 'png';
+    const name = outputFileName(output.template ?? DEFAULT_NAME_TEMPLATE, {
+      name: basename(input, extname(input)),
+      width,
+      height,
+      // e.g. "2.37" for {name}@{scale}x; the larger axis scale when the size is non-uniform.
+      scale: String(Number(geometry.maxScale.toFixed(2))),
+      ext: extensionFor(format),
+    });
+    const dir = output.dir ?? defaultOutputDir(input);
+    const target = join(dir, name);
+    checkFormatFits(format, width, height, target);
+    await mkdir(dir, { recursive: true });
+    if (output.onConflict === 'skip' && (await exists(target)))
+      return { input, status: 'skipped', output: target, width, height, seconds: seconds() };
     const result = await upscalePixels(engine, image, request.size, {
       memoryBudgetMB: request.memoryBudgetMB,
       tileSide: request.tileSide,
@@ -75,19 +95,7 @@ export async function upscaleFile(
       signal: options.signal,
       onProgress: options.onProgress,
     });
-    const format = output.format ?? formatFromPath(input) ?? 'png';
-    const { width, height } = result.pixels;
-    const name = outputFileName(output.template ?? DEFAULT_NAME_TEMPLATE, {
-      name: basename(input, extname(input)),
-      width,
-      height,
-      // e.g. "2.37" for {name}@{scale}x; the larger axis scale when the size is non-uniform.
-      scale: String(Number(result.geometry.maxScale.toFixed(2))),
-      ext: extensionFor(format),
-    });
-    const dir = output.dir ?? defaultOutputDir(input);
-    await mkdir(dir, { recursive: true });
-    const written = await writeImage(result.pixels, image.metadata, join(dir, name), {
+    const written = await writeImage(result.pixels, image.metadata, target, {
       format,
       quality: output.quality,
       onConflict: output.onConflict,

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -73,6 +73,35 @@ describe('upscaleFile', () => {
       expect(r.status).toBe('failed');
       expect(r.error).toMatch(message);
     }
+  });
+
+  it('refuses a size the format cannot store, and skips an existing file, before any upscaling', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-early-'));
+    let tiles = 0;
+    const onProgress = () => void tiles++;
+    // 64 x 48 at width 16384: one pixel past WebP's side limit.
+    const tooWide = await upscaleFile(
+      engine,
+      { input: photo, size: { kind: 'width', width: 16384 }, output: { dir: out, format: 'webp' } },
+      { onProgress },
+    );
+    expect(tooWide).toMatchObject({ status: 'failed' });
+    expect(tooWide.error).toMatch(/16384x12288, webp allows at most 16383 pixels per side/);
+    await writeFile(join(out, 'photo_128x96.png'), 'an earlier result');
+    const kept = await upscaleFile(
+      engine,
+      { input: photo, size: { kind: 'scale', scale: 2 }, output: { dir: out, onConflict: 'skip' } },
+      { onProgress },
+    );
+    expect(kept).toMatchObject({
+      status: 'skipped',
+      output: join(out, 'photo_128x96.png'),
+      width: 128,
+      height: 96,
+    });
+    expect(tiles).toBe(0);
+    expect(await readFile(join(out, 'photo_128x96.png'), 'utf8')).toBe('an earlier result');
+    expect((await readdir(out)).sort()).toEqual(['photo_128x96.png']);
   });
 
   it('collects images from folders (optionally recursive), skipping its own output folder', async () => {
