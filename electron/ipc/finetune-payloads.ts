@@ -4,6 +4,8 @@
  * chart after a reload looks like the chart that watched the run. Plain data only.
  */
 
+import type { ImageRef } from './payloads.js';
+
 export type FinetuneMode = 'full' | 'fast';
 
 export interface FinetuneBudget {
@@ -50,6 +52,24 @@ export interface FinetuneStartRequest {
   readonly mode: FinetuneMode;
 }
 
+/** One held-out photo's crop at x4: the original, bicubic, the base model and the tuned model. */
+export interface FinetuneExample {
+  /** The held-out photo's file name. */
+  readonly photo: string;
+  readonly scale: number;
+  /** The crop's size in pixels (each picture's). */
+  readonly width: number;
+  readonly height: number;
+  readonly images: {
+    readonly original: ImageRef;
+    readonly bicubic: ImageRef;
+    readonly base: ImageRef;
+    readonly tuned: ImageRef;
+  };
+  /** Y-PSNR of each against the original crop. */
+  readonly psnr: { readonly bicubic: number; readonly base: number; readonly tuned: number };
+}
+
 export interface FinetuneOutcome {
   readonly name: string;
   readonly baseName: string;
@@ -66,6 +86,8 @@ export interface FinetuneOutcome {
     readonly of: number;
     readonly largestDropDb: number;
   } | null;
+  /** The held-out photo whose score rose most, as pictures; null when none was made. */
+  readonly example: FinetuneExample | null;
 }
 
 export type FinetuneState = 'idle' | 'running' | 'pausing' | 'paused' | 'cancelling' | 'done' | 'failed';

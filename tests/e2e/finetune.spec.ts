@@ -107,6 +107,17 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await expect(result.getByTestId('tuned-psnr')).toContainText('dB');
   await expect(result.getByTestId('held-out-photos')).toContainText(/better on \d+ of \d+/);
   await expect(page.locator('path[data-series="tuned"]')).toHaveAttribute('d', /L/);
+  // The held-out photo that gained most, as four pictures that loaded (base, tuned, bicubic, original).
+  const example = result.getByTestId('held-out-example');
+  await expect(example.getByRole('img')).toHaveCount(4);
+  await expect
+    .poll(() =>
+      example
+        .getByRole('img')
+        .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0)),
+    )
+    .toEqual([true, true, true, true]);
+  await expect(example).toContainText('Fine-tuned');
   await screenshot(page, 'finetune-done');
   await result.getByRole('button', { name: 'Use for upscaling' }).click();
   await expect(result.getByRole('button', { name: 'Used for upscaling' })).toBeDisabled();

@@ -32,6 +32,7 @@ import {
   TRAINING_MODE,
   workDir,
 } from './finetune-run.js';
+import { exampleForRun, type HeldOutExample } from './held-out-example.js';
 import { compareHeldOutPhotos, describeHeldOutPhotos, type HeldOutPhotoChange } from './held-out-photos.js';
 import { type ScanReport, scanFolders } from './scan.js';
 
@@ -99,6 +100,8 @@ export interface FinetuneEnv {
   /** Where `from` names are looked up (defaultModelRoots()). */
   readonly roots: readonly string[];
   readonly provider?: ProviderChoice;
+  /** Where a finished run's before/after example pictures go (the app's cache); none when absent. */
+  readonly exampleDir?: string;
 }
 
 export type FinetuneEvent =
@@ -127,6 +130,8 @@ export type FinetuneResult =
       readonly tuned: ValidationScore;
       /** How many held-out photos got better and worse (absent when a run record predates it). */
       readonly photos?: HeldOutPhotoChange;
+      /** The held-out photo that gained most, as pictures (only with env.exampleDir). */
+      readonly example?: HeldOutExample;
       readonly history: TrainHistory;
     }
   | { readonly status: 'paused'; readonly name: string; readonly step: number; readonly seconds: number };
@@ -300,6 +305,12 @@ async function execute(
     onEvent,
   );
   await discardRun(env.modelsDir, run.name);
+  const example = await exampleForRun(
+    env.exampleDir,
+    run.holdoutFiles,
+    { before: baseOnly.perImage, after: tunedScore.perImage },
+    { architecture: base.architecture, base: base.weights, tuned: chosen.weights, provider: config.provider },
+  );
   return {
     status: 'saved',
     name: run.name,
@@ -311,6 +322,7 @@ async function execute(
     base: baseOnly,
     tuned: tunedScore,
     ...(photos ? { photos } : {}),
+    ...(example ? { example } : {}),
     history: result.history,
   };
 }

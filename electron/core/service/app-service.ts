@@ -89,6 +89,8 @@ export class AppService {
       chosen: this.chosen,
       selectionFile: join(options.dataDir, 'finetune-folders.json'),
       provider: () => this.settings.provider,
+      images: this.images,
+      exampleDir: join(options.dataDir, 'cache', 'finetune-example'),
       ...(options.finetuneKnobs ? { knobs: options.finetuneKnobs } : {}),
       emit: (update) => this.emit({ kind: 'finetune', update }),
       modelsChanged: (change) => this.modelsChanged(change),

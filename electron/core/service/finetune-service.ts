@@ -5,8 +5,10 @@
  * the status kept here is the same reducer's result the renderer builds from them.
  */
 
+import { basename } from 'node:path';
 import {
   applyFinetuneUpdate,
+  type FinetuneExample,
   type FinetuneOverview,
   type FinetuneStartRequest,
   type FinetuneStatus,
@@ -22,6 +24,7 @@ import {
   type FinetuneJob,
   type FinetuneKnobs,
   type FinetuneResult,
+  type HeldOutExample,
   listInterruptedRuns,
   runFinetuneInWorker,
   scanFolders,
@@ -38,6 +41,7 @@ import {
   NO_SELECTION,
   saveFolderSelection,
 } from './folder-selection.js';
+import type { ImageStore } from './image-store.js';
 import { ServiceError } from './service-error.js';
 
 /** What changed in the model list, so the upscaling setting can follow a rename or a delete. */
@@ -54,6 +58,10 @@ export interface FinetuneServiceOptions {
   /** Where the fine-tune view's folder choice is remembered; not remembered when absent. */
   readonly selectionFile?: string;
   readonly provider: () => ProviderChoice;
+  /** Serves the finished run's example pictures to the renderer. */
+  readonly images: ImageStore;
+  /** Where the finished run's example pictures are written (replaced by each run). */
+  readonly exampleDir: string;
   /** Smaller training settings (tests); the engine's defaults otherwise. */
   readonly knobs?: Partial<FinetuneKnobs>;
   readonly emit: (update: FinetuneUpdate) => void;
@@ -227,6 +235,7 @@ export class FinetuneService {
       modelsDir: this.options.modelsDir,
       roots: this.options.roots,
       provider: this.options.provider(),
+      exampleDir: this.options.exampleDir,
     };
   }
 
@@ -272,9 +281,29 @@ export class FinetuneService {
         basePsnr: result.base.psnr,
         tunedPsnr: result.tuned.psnr,
         photos: result.photos ?? null,
+        example: result.example ? this.examplePayload(result.example) : null,
       },
     });
     await this.options.modelsChanged({ kind: 'added', name: result.name });
+  }
+
+  private examplePayload(example: HeldOutExample): FinetuneExample {
+    const { images } = this.options;
+    // Each run rewrites the same files: new ids, so the renderer cannot show a cached earlier run.
+    for (const path of Object.values(example.images)) images.forget(path);
+    return {
+      photo: basename(example.photo),
+      scale: example.scale,
+      width: example.width,
+      height: example.height,
+      images: {
+        original: images.ref(example.images.original),
+        bicubic: images.ref(example.images.bicubic),
+        base: images.ref(example.images.base),
+        tuned: images.ref(example.images.tuned),
+      },
+      psnr: example.psnr,
+    };
   }
 
   private forward(event: FinetuneEvent): void {

@@ -99,3 +99,13 @@ export function quantize8(image: FloatImage): FloatImage {
   for (let i = 0; i < data.length; i++) data[i] = Math.round(image.data[i] * 255) / 255;
   return { ...image, data };
 }
+
+/** Planar [0,1] RGB -> interleaved 8-bit RGB (clamped and rounded), the layout encoders take. */
+export function toRgb8(image: FloatImage): Buffer {
+  const plane = image.height * image.width;
+  const out = Buffer.alloc(plane * 3);
+  for (let i = 0; i < plane; i++)
+    for (let c = 0; c < 3; c++)
+      out[i * 3 + c] = Math.round(Math.min(1, Math.max(0, image.data[c * plane + i])) * 255);
+  return out;
+}

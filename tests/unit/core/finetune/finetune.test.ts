@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type FinetuneEvent,
@@ -10,6 +11,7 @@ import {
   startFinetune,
 } from '../../../../electron/core/finetune/finetune.js';
 import { listInterruptedRuns } from '../../../../electron/core/finetune/finetune-run.js';
+import { pickExamplePhoto } from '../../../../electron/core/finetune/held-out-example.js';
 import { compareHeldOutPhotos } from '../../../../electron/core/finetune/held-out-photos.js';
 import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
 import { listModels } from '../../../../electron/core/model/model-registry.js';
@@ -62,9 +64,10 @@ describe('fine-tuning', () => {
   it('trains, scores base and tuned on the same held-out images, and saves a named model', async () => {
     const modelsDir = await newModelsDir();
     const events: FinetuneEvent[] = [];
+    const exampleDir = join(modelsDir, '..', `${basename(modelsDir)}-example`);
     const result = await startFinetune(
       request('my photos'),
-      { modelsDir, roots: [base.root] },
+      { modelsDir, roots: [base.root], exampleDir },
       {
         onEvent: (e) => events.push(e),
       },
@@ -102,6 +105,29 @@ describe('fine-tuning', () => {
       photos: result.photos,
     });
     expect(model.manifest.description).toContain(`of 2 held-out photos`);
+
+    // The pictures for the app: the held-out photo that gained most, at x4, four panels.
+    const run = events.find((e) => e.kind === 'run');
+    const heldOut = run?.kind === 'run' ? run.run.holdoutFiles : [];
+    const example = result.example;
+    expect(example?.photo).toBe(heldOut[pickExamplePhoto(result.base.perImage, result.tuned.perImage) ?? -1]);
+    expect(example?.scale).toBe(4);
+    expect(Object.values(example?.images ?? {}).map((f) => f.startsWith(exampleDir))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    const sizes = await Promise.all(
+      Object.values(example?.images ?? {}).map(async (f) => {
+        const { width, height } = await sharp(f).metadata();
+        return [width, height];
+      }),
+    );
+    expect(new Set(sizes.map(String)).size).toBe(1);
+    expect(sizes[0][0]).toBeGreaterThanOrEqual(40);
+    expect(example?.psnr.tuned).not.toBe(example?.psnr.base);
+    expect(await readFile(example!.images.tuned)).not.toEqual(await readFile(example!.images.base));
     expect((await listModels([modelsDir])).map((m) => m.name)).toEqual(['my photos']);
     expect(await listInterruptedRuns(modelsDir)).toEqual([]);
     expect(await folderHash(base.dir)).toBe(baseHash);

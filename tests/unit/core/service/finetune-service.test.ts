@@ -9,6 +9,7 @@ import type {
 } from '../../../../electron/core/finetune/index.js';
 import { ChosenPaths } from '../../../../electron/core/service/chosen-paths.js';
 import { FinetuneService } from '../../../../electron/core/service/finetune-service.js';
+import { ImageStore } from '../../../../electron/core/service/image-store.js';
 import { ServiceError } from '../../../../electron/core/service/service-error.js';
 import {
   applyFinetuneUpdate,
@@ -46,6 +47,8 @@ async function fixture(existingDir?: string) {
     chosen,
     selectionFile: join(dir, 'finetune-folders.json'),
     provider: () => 'cpu',
+    images: new ImageStore(),
+    exampleDir: join(dir, 'example'),
     emit: (u) => updates.push(u),
     modelsChanged: async () => undefined,
     runner: fakeRunner,
