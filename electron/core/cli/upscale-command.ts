@@ -119,6 +119,7 @@ export async function upscaleCommand(
           },
           tileSide,
           memoryBudgetMB,
+          sources: files,
         },
         { signal: controller.signal, onProgress: (e) => bar.update(label, e) },
       );

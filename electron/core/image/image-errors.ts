@@ -7,6 +7,7 @@ export type ImageErrorReason =
   | 'truncated'
   | 'too-large'
   | 'target-too-large'
+  | 'would-replace-source'
   | 'unreadable'
   | 'write-failed';
 
@@ -17,6 +18,8 @@ const REASON_TEXT: Record<ImageErrorReason, string> = {
   truncated: 'the file is truncated or damaged (image data ends early or is corrupt)',
   'too-large': 'the image is too large to open',
   'target-too-large': 'the output image would be too large for the chosen format',
+  'would-replace-source':
+    'the output would replace a photo being upscaled; choose another folder or file name, or add a number when the file exists',
   unreadable: 'the file cannot be read',
   'write-failed': 'the image could not be written',
 };

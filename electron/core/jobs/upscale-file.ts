@@ -2,8 +2,8 @@
  * One image, end to end: read, upscale, write atomically. Errors become a result, never a throw,
  * so one bad file never stops a batch.
  */
-import { mkdir } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { mkdir, realpath } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { exists } from '../image/atomic-file.js';
 import { errorText, ImageError } from '../image/image-errors.js';
 import {
@@ -39,6 +39,11 @@ export interface UpscaleFileRequest {
   readonly tileSide?: number;
   readonly maxInputPixels?: number;
   readonly maxOutputPixels?: number;
+  /**
+   * Files 'overwrite' must never replace: the batch's other photos (the input itself always
+   * counts). With a template like "{name}" and the source's folder, an output lands on a source.
+   */
+  readonly sources?: readonly string[];
 }
 
 export type UpscaleFileStatus = 'done' | 'skipped' | 'failed' | 'cancelled';
@@ -57,6 +62,18 @@ export interface UpscaleFileResult {
 
 export function defaultOutputDir(input: string): string {
   return join(dirname(input), 'upscaled');
+}
+
+/**
+ * Whether an existing `target` is the input or one of the batch's sources, through symlinks too.
+ * Only asked with 'overwrite' when the target exists, so the realpath per source is rarely paid.
+ */
+async function isSource(target: string, input: string, sources: readonly string[] = []): Promise<boolean> {
+  const real = await realpath(target).catch(() => undefined);
+  if (real === undefined) return false;
+  for (const source of [input, ...sources])
+    if ((await realpath(source).catch(() => resolve(source))) === real) return true;
+  return false;
 }
 
 export async function upscaleFile(
@@ -86,6 +103,8 @@ export async function upscaleFile(
     const target = join(dir, name);
     checkFormatFits(format, width, height, target);
     await mkdir(dir, { recursive: true });
+    if (output.onConflict === 'overwrite' && (await isSource(target, input, request.sources)))
+      throw new ImageError(target, 'would-replace-source');
     if (output.onConflict === 'skip' && (await exists(target)))
       return { input, status: 'skipped', output: target, width, height, seconds: seconds() };
     const result = await upscalePixels(engine, image, request.size, {

@@ -338,7 +338,8 @@ export class AppService {
     }
     const job = jobRequest(entry.path, entry.size, entry.override, this.settings);
     if (!job.ok) return { status: 'failed', error: `${entry.name}: ${job.problem}`, seconds: 0 };
-    const request = job.request;
+    // 'Overwrite' must not replace any photo still in the queue, not only this one.
+    const request = { ...job.request, sources: this.queue.entries.map((e) => e.path) };
     try {
       const result = await this.bridge.call(
         'upscale',

@@ -104,6 +104,48 @@ describe('upscaleFile', () => {
     expect((await readdir(out)).sort()).toEqual(['photo_128x96.png']);
   });
 
+  it("'overwrite' never replaces the photo itself (also through a link) or another photo of the batch", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'liif-sources-'));
+    const a = join(folder, 'a.png');
+    const other = join(folder, 'a.jpg');
+    await sharp({ create: { width: 20, height: 16, channels: 3, background: '#a04020' } })
+      .png()
+      .toFile(a);
+    await sharp({ create: { width: 20, height: 16, channels: 3, background: '#2040a0' } })
+      .jpeg()
+      .toFile(other);
+    await symlink(a, join(folder, 'link.png'));
+    const before = await readFile(a);
+    let tiles = 0;
+    const onProgress = () => void tiles++;
+    const overwrite = (input: string, name: string, format: 'png' | undefined, sources?: string[]) =>
+      upscaleFile(
+        engine,
+        {
+          input,
+          size: { kind: 'scale', scale: 2 },
+          output: { dir: folder, template: name, format, onConflict: 'overwrite' },
+          sources,
+        },
+        { onProgress },
+      );
+    const cases = [
+      await overwrite(a, '{name}.{ext}', undefined),
+      await overwrite(join(folder, 'link.png'), 'a.{ext}', undefined),
+      await overwrite(other, '{name}.{ext}', 'png', [a, other]),
+    ];
+    for (const r of cases) {
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatch(/a\.png: the output would replace a photo being upscaled/);
+    }
+    expect(tiles).toBe(0);
+    expect(await readFile(a)).toEqual(before);
+    // Any other existing file is replaced as asked.
+    await writeFile(join(folder, 'b.png'), 'an earlier result');
+    expect(await overwrite(a, 'b.{ext}', undefined, [a, other])).toMatchObject({ status: 'done', width: 40 });
+    expect((await sharp(join(folder, 'b.png')).metadata()).width).toBe(40);
+  });
+
   it('collects images from folders (optionally recursive), skipping its own output folder', async () => {
     const root = await mkdtemp(join(tmpdir(), 'liif-collect-'));
     const sub = join(root, 'sub');

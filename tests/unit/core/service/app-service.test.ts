@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -86,6 +86,24 @@ describe('app service (real worker, tiny random model)', () => {
     expect(await sizeOf(items[0].output!.path)).toEqual([90, 50]);
     expect(items[1].output!.path).toMatch(/b_60x45\.jpg$/);
     expect(await sizeOf(items[1].output!.path)).toEqual([60, 45]);
+  });
+
+  it("'overwrite' into the photos' own folder never replaces a photo of the queue", async () => {
+    const a = await writePhoto(join(f.photos, 'a.jpg'), 20, 10, 1);
+    const b = await writePhoto(join(f.photos, 'a.png'), 20, 10, 2);
+    const before = await readFile(b);
+    f.service.chosen.add(f.photos);
+    await f.service.addPaths({ paths: [a, b], recursive: false });
+    // a.jpg's output would be a.png: the second photo of the queue.
+    await f.service.updateSettings({
+      output: { folder: f.photos, template: '{name}', format: 'png', onConflict: 'overwrite' },
+    });
+    f.service.start();
+    await f.service.idle();
+    const items = f.service.queueSnapshot().items;
+    expect(items.map((i) => i.state)).toEqual(['failed', 'failed']);
+    expect(items[0].error).toMatch(/^a\.png: the output would replace a photo being upscaled/);
+    expect(await readFile(b)).toEqual(before);
   });
 
   it('cancel mid-image leaves no file behind', async () => {
