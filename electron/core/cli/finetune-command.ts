@@ -1,3 +1,4 @@
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   defaultQueries,
@@ -37,6 +38,8 @@ Teaches a model your own photos and saves the result as a new model in your mode
   --resume            continue the interrupted run called --name (Ctrl-C pauses a run)
   --provider P        auto | cpu | webgpu | cuda | dml | coreml (default cpu)
   --seed S            random seed (default 0)
+  --example DIR       write the held-out photo that gained most, shrunk x4 and upscaled back, as
+                      original, bicubic, base and tuned PNG crops to DIR, to look at
   --json              one JSON summary object as the last line of stdout
 Advanced: --batch B (default 8), --lr-size L (48), --queries Q (half the crop's pixels),
   --lr LR (1e-4), --ema DECAY (moving average of the weights, 0 = off; default 0.99),
@@ -93,6 +96,7 @@ export async function finetuneCommand(
       provider: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      example: { type: 'string' },
       batch: { type: 'string' },
       'lr-size': { type: 'string' },
       'keep-best': { type: 'boolean' },
@@ -123,6 +127,7 @@ export async function finetuneCommand(
     modelsDir: userModelsDir(),
     roots: defaultModelRoots(),
     provider: providerArg(values.provider, 'cpu'),
+    ...(values.example ? { exampleDir: resolve(values.example) } : {}),
   };
 
   const json = values.json === true;
@@ -179,6 +184,12 @@ export async function finetuneCommand(
     log('no step scored above the base model on the held-out photos: the saved model keeps its weights');
   else if (result.selectedStep < result.steps)
     log(`saved the weights of step ${result.selectedStep}, the best held-out score of the run`);
+  if (result.example) {
+    const { photo, scale, psnr } = result.example;
+    log(
+      `example: ${basename(photo)} at x${scale} in ${values.example} (bicubic ${psnr.bicubic.toFixed(2)}, base ${psnr.base.toFixed(2)}, tuned ${psnr.tuned.toFixed(2)} dB)`,
+    );
+  } else if (values.example) log(`no example pictures were written to ${values.example}`);
   log(`model "${result.name}" saved to ${result.dir}; use it with: liif upscale --model "${result.name}"`);
   if (json)
     io.stdout.write(
@@ -195,6 +206,7 @@ export async function finetuneCommand(
         bicubicPsnr: result.tuned.bicubicPsnr,
         gainDb: gain,
         ...(result.photos ? { heldOutPhotos: result.photos } : {}),
+        ...(result.example ? { example: result.example } : {}),
       })}\n`,
     );
   return 0;

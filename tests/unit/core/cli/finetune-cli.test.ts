@@ -36,6 +36,8 @@ describe('liif finetune', () => {
         '--mode',
         'fast',
         ...SMALL,
+        '--example',
+        join(userModels, 'example'),
         '--json',
       ],
       env,
@@ -49,6 +51,16 @@ describe('liif finetune', () => {
     expect(summary.tunedPsnr).toBeGreaterThan(0);
     expect(summary.heldOutPhotos).toMatchObject({ of: expect.any(Number) });
     expect(r.stderr).toMatch(/better on \d+ of \d+ held-out photos/);
+    expect(r.stderr).toMatch(
+      /example: photo-\d\.(png|jpg) at x4 in .*example \(bicubic [\d.]+, base [\d.]+, tuned [\d.]+ dB\)/,
+    );
+    expect(summary.example).toMatchObject({ scale: 4, psnr: { base: expect.any(Number) } });
+    expect((await readdir(join(userModels, 'example'))).sort()).toEqual([
+      'base.png',
+      'bicubic.png',
+      'original.png',
+      'tuned.png',
+    ]);
 
     const models = lastJson((await liif(['models', '--json'], env)).stdout);
     expect(models.models.map((m: { name: string }) => m.name)).toContain('mine');
