@@ -305,12 +305,13 @@ async function execute(
     onEvent,
   );
   await discardRun(env.modelsDir, run.name);
-  const example = await exampleForRun(
-    env.exampleDir,
-    run.holdoutFiles,
-    { before: baseOnly.perImage, after: tunedScore.perImage },
-    { architecture: base.architecture, base: base.weights, tuned: chosen.weights, provider: config.provider },
-  );
+  const example = await exampleForRun(env.exampleDir, {
+    architecture: base.architecture,
+    base: base.weights,
+    tuned: chosen.weights,
+    photos: run.holdoutFiles.slice(0, config.validationImages),
+    provider: config.provider,
+  });
   return {
     status: 'saved',
     name: run.name,
