@@ -9,12 +9,10 @@
  * The held-out score is the trainer's validation: mean Y-PSNR at x2, x3, x4 over centre crops of
  * the first held-out images (train/validation.ts). Its step-0 point is the base model's score.
  */
-import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
-import { exportModelDir } from '../model/export-model.js';
 import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
-import { checkModelName, commitModelFolder } from '../model/model-library.js';
+import { checkModelName } from '../model/model-library.js';
 import { listModels, resolveModel } from '../model/model-registry.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
@@ -30,10 +28,10 @@ import {
   loadRun,
   saveRun,
   TRAINING_MODE,
-  workDir,
 } from './finetune-run.js';
 import { exampleForRun, type HeldOutExample } from './held-out-example.js';
-import { compareHeldOutPhotos, describeHeldOutPhotos, type HeldOutPhotoChange } from './held-out-photos.js';
+import { compareHeldOutPhotos, type HeldOutPhotoChange } from './held-out-photos.js';
+import { saveModel } from './save-model.js';
 import { type ScanReport, scanFolders } from './scan.js';
 
 /** HR pixels decoded per crop by default: half of them (the base model's own training measured it). */
@@ -326,82 +324,4 @@ async function execute(
     ...(example ? { example } : {}),
     history: result.history,
   };
-}
-
-/** Writes the model under the work folder, then renames it into place; a failure keeps the checkpoint. */
-async function saveModel(
-  run: FinetuneRun,
-  base: LoadedModel,
-  weights: Parameters<typeof exportModelDir>[2],
-  done: { steps: number; seconds: number; selectedStep: number; photos?: HeldOutPhotoChange },
-  before: ValidationScore,
-  after: ValidationScore,
-  env: FinetuneEnv,
-  onEvent: FinetuneCallbacks['onEvent'],
-): Promise<string> {
-  const staging = join(workDir(env.modelsDir, run.name), 'model');
-  onEvent?.({ kind: 'saving', dir: join(env.modelsDir, run.name) });
-  const heldOutImages = Math.min(run.knobs.validationImages ?? 4, run.holdoutFiles.length);
-  try {
-    await rm(staging, { recursive: true, force: true });
-    await exportModelDir(staging, base.architecture, weights, {
-      name: run.name,
-      displayName: run.name,
-      description: describeResult(run, done, before, after),
-      training: {
-        kind: 'finetune',
-        data: run.folders.join(', '),
-        folders: run.folders,
-        recursive: run.recursive,
-        baseModel: run.baseName,
-        baseModelDir: run.baseDir,
-        images: { train: run.trainFiles.length, heldOut: run.holdoutFiles.length, skipped: run.skipped },
-        steps: done.steps,
-        selectedStep: done.selectedStep,
-        wallClockSeconds: Math.round(done.seconds),
-        mode: run.mode,
-        batch: run.knobs.batchSize,
-        lrSize: run.knobs.lrSize,
-        learningRate: run.knobs.learningRate,
-        ...(run.knobs.averageDecay ? { averageDecay: run.knobs.averageDecay } : {}),
-        ...(run.knobs.averageFromBase ? { averageFromBase: true } : {}),
-        ...(run.knobs.warmupSteps ? { warmupSteps: run.knobs.warmupSteps } : {}),
-        seed: run.seed,
-      },
-      scores: {
-        heldOut: {
-          protocol: 'mean Y-PSNR at x2, x3, x4 (LIIF paper protocol), centre crops of held-out images',
-          images: heldOutImages,
-          basePsnr: before.psnr,
-          tunedPsnr: after.psnr,
-          bicubicPsnr: after.bicubicPsnr,
-          gainDb: after.psnr - before.psnr,
-          ...(done.photos ? { photos: done.photos } : {}),
-        },
-      },
-    });
-    return await commitModelFolder(staging, env.modelsDir, run.name);
-  } catch (err) {
-    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
-    throw new FinetuneError(
-      'save-failed',
-      `could not save the model "${run.name}" (${(err as Error).message}); nothing was replaced, the checkpoint is kept: resume to try again`,
-      [],
-      { cause: err },
-    );
-  }
-}
-
-function describeResult(
-  run: FinetuneRun,
-  done: { steps: number; selectedStep: number; photos?: HeldOutPhotoChange },
-  before: ValidationScore,
-  after: ValidationScore,
-): string {
-  const what = `Fine-tuned from ${run.baseName} on ${run.trainFiles.length} photos (${run.mode} mode, ${done.steps} steps)`;
-  if (done.selectedStep === 0)
-    return `${what}: no step scored above the base on the held-out photos (${before.psnr.toFixed(2)} dB), so these are the base model's weights`;
-  const which = done.selectedStep === done.steps ? '' : ` (the best, at step ${done.selectedStep})`;
-  const photos = done.photos ? `; ${describeHeldOutPhotos(done.photos)}` : '';
-  return `${what}: held-out PSNR ${before.psnr.toFixed(2)} -> ${after.psnr.toFixed(2)} dB${which}${photos}`;
 }
