@@ -91,6 +91,8 @@ export interface QueueItem {
   readonly target?: PixelSize;
   /** Why there is no target size (unreadable file, invalid size). */
   readonly targetProblem?: string;
+  /** Why the target would fail though it is a valid size (the output format cannot store it). */
+  readonly targetWarning?: string;
   readonly state: ItemState;
   /** 0..1 within this item. */
   readonly progress: number;

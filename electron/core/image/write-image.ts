@@ -53,6 +53,14 @@ export const DEFAULT_QUALITY = 92;
 /** Per-side limits of the encoders; beyond them libvips fails late, after the pixels were produced. */
 const MAX_SIDE: Partial<Record<OutputFormat, number>> = { jpeg: 65535, webp: 16383 };
 
+/** Why the format cannot store an image of this size, or undefined when it can. */
+export function formatFitProblem(format: OutputFormat, width: number, height: number): string | undefined {
+  const maxSide = MAX_SIDE[format];
+  return maxSide && (width > maxSide || height > maxSide)
+    ? `${width}x${height}, ${format} allows at most ${maxSide} pixels per side`
+    : undefined;
+}
+
 /**
  * Throws ImageError 'target-too-large' when the format cannot store an image of this size. Jobs call
  * it before upscaling, so a too-large WebP fails at once rather than after the hours it took.
@@ -63,14 +71,8 @@ export function checkFormatFits(
   height: number,
   targetPath: string,
 ): void {
-  const maxSide = MAX_SIDE[format];
-  if (maxSide && (width > maxSide || height > maxSide)) {
-    throw new ImageError(
-      targetPath,
-      'target-too-large',
-      `${width}x${height}, ${format} allows at most ${maxSide} pixels per side`,
-    );
-  }
+  const problem = formatFitProblem(format, width, height);
+  if (problem) throw new ImageError(targetPath, 'target-too-large', problem);
 }
 
 /** Formats that store 16 bits per sample; libvips reduces the others to 8 (RGB: v >> 8, gray: rounded). */

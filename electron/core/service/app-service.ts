@@ -30,7 +30,7 @@ import { EngineStatusTracker } from './engine-status.js';
 import { FinetuneService, type ModelsChange } from './finetune-service.js';
 import { ImageStore } from './image-store.js';
 import { InferenceBridge } from './inference-bridge.js';
-import { jobRequest, templateWithExt } from './job-request.js';
+import { jobRequest, targetWarning, templateWithExt } from './job-request.js';
 import { listModelInfo } from './model-info.js';
 import { probeEntries } from './probe-entries.js';
 import { RegionPreviews } from './region-previews.js';
@@ -292,6 +292,8 @@ export class AppService {
   private toItem(entry: QueueEntry): QueueItem {
     const described = entry.size ? describeTarget(this.sizeOf(entry), entry.size) : undefined;
     const thumbnail = this.thumbnails.get(entry.id);
+    const warning =
+      described?.ok && targetWarning(entry.path, described.target, entry.override, this.settings);
     return {
       id: entry.id,
       name: entry.name,
@@ -302,6 +304,7 @@ export class AppService {
       ...(described?.ok
         ? { target: { width: described.target.width, height: described.target.height } }
         : {}),
+      ...(warning ? { targetWarning: warning } : {}),
       ...(described && !described.ok ? { targetProblem: described.problem } : {}),
       state: entry.state,
       progress: entry.progress,

@@ -1,6 +1,8 @@
 /** Turns a queue item and the settings into the core's file job. */
 import type { ItemOverride, PixelSize, Settings } from '../../ipc/payloads.js';
 import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
+import { formatFromPath } from '../image/output-name.js';
+import { formatFitProblem } from '../image/write-image.js';
 import type { UpscaleFileRequest } from '../jobs/upscale-file.js';
 
 /**
@@ -44,4 +46,22 @@ export function jobRequest(
       tileSide: progressTileSide(described.target.width, described.target.height),
     },
   };
+}
+
+/**
+ * A warning for the queue row when the item's output format cannot store its target size (WebP:
+ * 16383 pixels per side), so the user changes the format before starting rather than after.
+ */
+export function targetWarning(
+  input: string,
+  target: PixelSize,
+  override: ItemOverride | undefined,
+  settings: Settings,
+): string | undefined {
+  const chosen = override?.format ?? settings.output.format;
+  const format = chosen === 'same' ? (formatFromPath(input) ?? 'png') : chosen;
+  const problem = formatFitProblem(format, target.width, target.height);
+  return (
+    problem && `too large for the output format: ${problem}; choose PNG, JPEG or TIFF, or a smaller size`
+  );
 }

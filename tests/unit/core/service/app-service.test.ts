@@ -106,6 +106,16 @@ describe('app service (real worker, tiny random model)', () => {
     expect(await readFile(b)).toEqual(before);
   });
 
+  it('warns in the row, before starting, when the output format cannot store the size', async () => {
+    const a = await writePhoto(join(f.photos, 'a.png'), 20, 10);
+    f.service.chosen.add(f.photos);
+    await f.service.addPaths({ paths: [a], recursive: false });
+    await f.service.updateSettings({ size: { mode: 'width', width: 17000 }, output: { format: 'webp' } });
+    expect(f.service.queueSnapshot().items[0].targetWarning).toMatch(/17000x8500, webp allows at most 16383/);
+    await f.service.updateSettings({ output: { format: 'png' } });
+    expect(f.service.queueSnapshot().items[0].targetWarning).toBeUndefined();
+  });
+
   it('cancel mid-image leaves no file behind', async () => {
     const big = await writePhoto(join(f.photos, 'big.png'), 400, 300);
     f.service.chosen.add(f.photos);
