@@ -119,6 +119,8 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
     .toEqual([true, true, true, true]);
   await expect(example).toContainText('Fine-tuned');
   await screenshot(page, 'finetune-done');
+  await example.scrollIntoViewIfNeeded();
+  await screenshot(page, 'finetune-example');
   await result.getByRole('button', { name: 'Use for upscaling' }).click();
   await expect(result.getByRole('button', { name: 'Used for upscaling' })).toBeDisabled();
   await expect(page.getByTestId('model-list').locator('[data-model="e2e-tuned"]')).toContainText(
