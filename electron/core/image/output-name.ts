@@ -46,6 +46,11 @@ export function formatFromPath(path: string): OutputFormat | undefined {
   return FORMAT_BY_EXT[extname(path).slice(1).toLowerCase()];
 }
 
+/** The format an input is written in: the one chosen, else the input's own when writable, else PNG. */
+export function outputFormatFor(input: string, chosen: OutputFormat | undefined): OutputFormat {
+  return chosen ?? formatFromPath(input) ?? 'png';
+}
+
 // Characters Windows forbids in names, both separators, and control characters.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
 const UNSAFE = /[<>:"/\\|?*\u0000-\u001f]/g;

@@ -9,9 +9,9 @@ import { errorText, ImageError } from '../image/image-errors.js';
 import {
   DEFAULT_NAME_TEMPLATE,
   extensionFor,
-  formatFromPath,
   type OutputFormat,
   outputFileName,
+  outputFormatFor,
 } from '../image/output-name.js';
 import { readImage } from '../image/read-image.js';
 import { type ConflictPolicy, checkFormatFits, writeImage } from '../image/write-image.js';
@@ -90,7 +90,7 @@ export async function upscaleFile(
     // the size, the format's limits, the output folder, and a file to skip.
     const geometry = outputGeometry(image, request.size, request.maxOutputPixels);
     const { width, height } = geometry.window;
-    const format = output.format ?? formatFromPath(input) ?? 'png';
+    const format = outputFormatFor(input, output.format);
     const name = outputFileName(output.template ?? DEFAULT_NAME_TEMPLATE, {
       name: basename(input, extname(input)),
       width,

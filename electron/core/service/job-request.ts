@@ -1,7 +1,7 @@
 /** Turns a queue item and the settings into the core's file job. */
 import type { ItemOverride, PixelSize, Settings } from '../../ipc/payloads.js';
 import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
-import { formatFromPath } from '../image/output-name.js';
+import { outputFormatFor } from '../image/output-name.js';
 import { formatFitProblem } from '../image/write-image.js';
 import type { UpscaleFileRequest } from '../jobs/upscale-file.js';
 
@@ -59,7 +59,7 @@ export function targetWarning(
   settings: Settings,
 ): string | undefined {
   const chosen = override?.format ?? settings.output.format;
-  const format = chosen === 'same' ? (formatFromPath(input) ?? 'png') : chosen;
+  const format = outputFormatFor(input, chosen === 'same' ? undefined : chosen);
   const problem = formatFitProblem(format, target.width, target.height);
   return (
     problem && `too large for the output format: ${problem}; choose PNG, JPEG or TIFF, or a smaller size`
