@@ -2,11 +2,13 @@
  * Tools for the base model's training run (issue 4), kept out of the product's CLI:
  *
  *   npx tsx scripts/checkpoint-tools.ts export <checkpoint.safetensors> <model dir> [--name N]
- *       [--display-name T] [--description T] [--hardware T] [--eval-json FILE[,FILE]] [--held-out-json FILE]
+ *       [--display-name T] [--description T] [--hardware T] [--notes T] [--eval-json FILE[,FILE]]
+ *       [--held-out-json FILE]
  *       writes a loadable model folder (weights, ONNX files, model.json) from a checkpoint, so a run
  *       in progress can be scored with `liif eval --model <dir>`, and a finished one shipped: the
  *       last line of `liif eval --json` (FILE; several runs' files are merged) goes into model.json's
- *       scores, as benchmarks and (on the training photos' held-out split) heldOut.
+ *       scores, as benchmarks and (on the training photos' held-out split) heldOut. Steps merged in
+ *       from GPU runs (scripts/gpu/) are listed as training.gpuRuns.
  *   npx tsx scripts/checkpoint-tools.ts score <checkpoint>... [--data DIR] [--seed 1] [--limit 12]
  *       held-out Y-PSNR (x2/x3/x4, 192-px centre crops, the trainer's validation) of each checkpoint
  *       beside bicubic, on the same split `liif train --holdout 0.1 --seed S` uses. For comparing
@@ -33,6 +35,7 @@ const { positionals, values } = parseArgs({
     'display-name': { type: 'string' },
     description: { type: 'string' },
     hardware: { type: 'string' },
+    notes: { type: 'string' },
     'eval-json': { type: 'string' },
     'held-out-json': { type: 'string' },
     data: { type: 'string', default: '../shared/data/train/photos' },
@@ -46,7 +49,7 @@ const [command, ...paths] = positionals;
 if (command === 'export' && paths.length === 2) {
   const [from, to] = paths.map((p) => resolve(p));
   const checkpoint = await loadCheckpoint(from);
-  const { step, wallClockSeconds, config } = checkpoint.info;
+  const { step, wallClockSeconds, config, gpuRuns } = checkpoint.info;
   const evalSummary = values['eval-json'] ? await readEvalSummary(values['eval-json']) : undefined;
   const heldOutSummary = values['held-out-json'] ? await readEvalSummary(values['held-out-json']) : undefined;
   // The weight average is what a run validates and keeps, when it has one.
@@ -65,9 +68,12 @@ if (command === 'export' && paths.length === 2) {
       cropCandidates: config.cropCandidates,
       averageDecay: config.averageDecay,
       schedule: config.schedule,
+      ...(gpuRuns ? { gpuRuns } : {}),
       notes:
+        values.notes ??
         `exported from ${basename(from)} at step ${step}` +
-        `${checkpoint.average ? ' (weight average)' : ''}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}`,
+          `${checkpoint.average ? ' (weight average)' : ''}; batch ${String(config.batchSize)}, LR patch ${String(config.lrSize)}` +
+          `${gpuRuns ? `; ${gpuRuns.reduce((n, r) => n + r.steps, 0)} of the steps on a GPU (gpuRuns)` : ''}`,
     },
     scores: {
       ...(evalSummary

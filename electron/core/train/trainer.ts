@@ -180,6 +180,7 @@ export async function train(
           },
           history,
           wallClockSeconds: priorSeconds + elapsed(),
+          ...(resumed?.info.gpuRuns ? { gpuRuns: resumed.info.gpuRuns } : {}),
         },
       },
       (name) => shapes.get(name)!,

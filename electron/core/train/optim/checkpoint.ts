@@ -12,6 +12,22 @@ import type { AdamState } from './adam.js';
 
 export const CHECKPOINT_FORMAT = 'liif-checkpoint/1';
 
+/**
+ * A stretch of training done outside this trainer, on a lent GPU machine by scripts/gpu/train.py
+ * (the same sample recipe in PyTorch) and merged in by scripts/gpu/merge_checkpoint.py. Recorded
+ * so the model card can say which steps ran where, at which batch size.
+ */
+export interface GpuRun {
+  readonly fromStep: number;
+  readonly steps: number;
+  readonly samples: number;
+  readonly seconds: number;
+  readonly device: string;
+  readonly batch: number;
+  readonly queries: number;
+  readonly [detail: string]: unknown;
+}
+
 /** JSON-serialisable run state saved beside the tensors. */
 export interface CheckpointInfo {
   readonly architecture: LiifArchitecture;
@@ -29,6 +45,8 @@ export interface CheckpointInfo {
   readonly averageUpdates?: number;
   /** Where the best-scoring weights (`best/<name>`) were validated, when the run keeps them. */
   readonly best?: { readonly step: number; readonly psnr: number; readonly bicubicPsnr: number };
+  /** Training merged in from GPU runs (GpuRun), carried through every later save. */
+  readonly gpuRuns?: readonly GpuRun[];
 }
 
 export interface Checkpoint {

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomWeights } from '../../../../electron/core/model/random-weights.js';
+import {
+  type GpuRun,
+  loadCheckpoint,
+  saveCheckpoint,
+} from '../../../../electron/core/train/optim/checkpoint.js';
 import { type TrainConfig, train } from '../../../../electron/core/train/trainer.js';
 import { TINY_ARCH } from '../../../helpers/tiny-model.js';
 
@@ -66,6 +71,29 @@ describe('trainer', () => {
     // And training actually moved the weights.
     expect(straight.weights.get('imnet.layers.8.bias')).not.toEqual(initial.get('imnet.layers.8.bias'));
     await copyFile(halfPath, join(root, 'kept.safetensors'));
+  });
+
+  it('keeps the record of merged GPU runs through a resume and its checkpoint', async () => {
+    const path = join(root, 'gpu.safetensors');
+    await train(config(path), { initial: randomWeights(TINY_ARCH, 4) }, { steps: 2 });
+    const before = await loadCheckpoint(path);
+    const run: GpuRun = {
+      fromStep: 0,
+      steps: 2,
+      samples: 64,
+      seconds: 1.5,
+      device: 'test',
+      batch: 32,
+      queries: 64,
+    };
+    const shapes = new Map([...before.weights].map(([name, w]) => [name, [w.length]]));
+    const shapeOf = (name: string) => shapes.get(name)!;
+    await saveCheckpoint(path, { ...before, info: { ...before.info, gpuRuns: [run] } }, shapeOf);
+    const resumed = await train(config(path), { resume: true }, { steps: 3 });
+    expect(resumed.step).toBe(3);
+    const after = await loadCheckpoint(path);
+    expect(after.info.step).toBe(3);
+    expect(after.info.gpuRuns).toEqual([run]);
   });
 
   it('keeps a weight average that it returns, checkpoints and resumes bit for bit', async () => {

@@ -1,0 +1,145 @@
+"""
+LIIF with the EDSR-baseline encoder in PyTorch, parameter for parameter the model our TypeScript
+trainer builds (electron/core/model/architecture.ts) and with the reference conventions of
+../shared/LIIF.md, so that weights move between the two without renaming.
+
+For a short training run on a lent GPU machine (issue 4): the product's trainer stays the
+TypeScript one; this file exists because that machine has PyTorch and no Node.
+
+One deliberate difference in *how* (not what) it computes: the first MLP layer's 576 feature
+inputs are applied once per LR code as a 1x1 projection of the unfolded map and gathered per
+query (LIIF.md "Cost"), the same sum in another order. Nearest-code lookup is floor-based, equal
+to grid_sample(mode='nearest', align_corners=False) away from exact ties, which the 1e-6 shift
+makes measure-zero.
+"""
+import json
+import struct
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ResBlock(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(n, n, 3, padding=1), nn.ReLU(True), nn.Conv2d(n, n, 3, padding=1))
+
+    def forward(self, x):
+        return self.body(x) + x
+
+
+class EdsrBaseline(nn.Module):
+    def __init__(self, features=64, blocks=16):
+        super().__init__()
+        self.head = nn.Sequential(nn.Conv2d(3, features, 3, padding=1))
+        self.body = nn.Sequential(*[ResBlock(features) for _ in range(blocks)],
+                                  nn.Conv2d(features, features, 3, padding=1))
+
+    def forward(self, x):
+        x = self.head(x)
+        return self.body(x) + x
+
+
+class Mlp(nn.Module):
+    def __init__(self, inp=580, hidden=256, hidden_layers=4, out=3):
+        super().__init__()
+        layers, last = [], inp
+        for _ in range(hidden_layers):
+            layers += [nn.Linear(last, hidden), nn.ReLU()]
+            last = hidden
+        layers.append(nn.Linear(last, out))
+        self.layers = nn.Sequential(*layers)
+
+
+class Liif(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = EdsrBaseline()
+        self.imnet = Mlp()
+
+    def forward(self, lr, coord, cell):
+        """lr [B,3,h,w] in [0,1]; coord, cell [B,Q,2] (y, x); returns the normalised prediction [B,Q,3]."""
+        feat = self.encoder((lr - 0.5) / 0.5)
+        return self.query(feat, coord, cell)
+
+    def query(self, feat, coord, cell):
+        b, c, h, w = feat.shape
+        first = self.imnet.layers[0]
+        w_feat, w_rel, w_cell = first.weight[:, : c * 9], first.weight[:, c * 9: c * 9 + 2], first.weight[:, c * 9 + 2:]
+        unfolded = F.unfold(feat, 3, padding=1)  # [B, C*9, h*w], channel-major like the reference
+        proj = torch.einsum('oc,bcn->bno', w_feat, unfolded) + first.bias  # [B, h*w, 256]
+        rel_cell = cell * torch.tensor([h, w], dtype=cell.dtype, device=cell.device)
+        cell_term = rel_cell @ w_cell.t()
+        size = torch.tensor([h, w], dtype=coord.dtype, device=coord.device)
+        preds, areas = [], []
+        for vy in (-1, 1):  # the reference's outer loop shifts coord[..., 0], the row
+            for vx in (-1, 1):
+                shifted = coord.clone()
+                shifted[..., 0] += vy / h + 1e-6
+                shifted[..., 1] += vx / w + 1e-6
+                shifted = shifted.clamp(-1 + 1e-6, 1 - 1e-6)
+                idx = torch.floor((shifted + 1) / 2 * size).long()
+                iy = idx[..., 0].clamp(0, h - 1)
+                ix = idx[..., 1].clamp(0, w - 1)
+                centre = torch.stack([-1 + (2 * iy.to(coord.dtype) + 1) / h, -1 + (2 * ix.to(coord.dtype) + 1) / w], -1)
+                rel = (coord - centre) * size
+                flat = (iy * w + ix).unsqueeze(-1).expand(-1, -1, proj.shape[-1])
+                hidden = torch.gather(proj, 1, flat) + rel @ w_rel.t() + cell_term
+                x = F.relu(hidden)
+                for layer in list(self.imnet.layers)[2:]:
+                    x = layer(x)
+                preds.append(x)
+                areas.append((rel[..., 0] * rel[..., 1]).abs() + 1e-9)
+        total = areas[0] + areas[1] + areas[2] + areas[3]
+        swapped = [areas[3], areas[2], areas[1], areas[0]]
+        return sum(p * (a / total).unsqueeze(-1) for p, a in zip(preds, swapped))
+
+
+# --- safetensors, by hand: the same file format our TypeScript reads and writes, no extra package.
+
+def read_safetensors(path):
+    with open(path, 'rb') as f:
+        n = struct.unpack('<Q', f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    meta = header.pop('__metadata__', {})
+    tensors = {}
+    for name, t in header.items():
+        assert t['dtype'] == 'F32', (name, t['dtype'])
+        a, b = t['data_offsets']
+        tensors[name] = np.frombuffer(data[a:b], dtype='<f4').reshape(t['shape']).copy()
+    return tensors, meta
+
+
+def write_safetensors(path, tensors, meta=None):
+    header, chunks, offset = {}, [], 0
+    for name in sorted(tensors):
+        arr = np.ascontiguousarray(tensors[name], dtype='<f4')
+        raw = arr.tobytes()
+        header[name] = {'dtype': 'F32', 'shape': list(arr.shape), 'data_offsets': [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    if meta:
+        header['__metadata__'] = meta
+    text = json.dumps(header, separators=(',', ':')).encode()
+    text += b' ' * ((8 - len(text) % 8) % 8)
+    with open(path + '.tmp', 'wb') as f:
+        f.write(struct.pack('<Q', len(text)))
+        f.write(text)
+        for raw in chunks:
+            f.write(raw)
+    import os
+    os.replace(path + '.tmp', path)
+
+
+def load_weights(model, tensors, prefix=''):
+    state = model.state_dict()
+    for name in state:
+        state[name].copy_(torch.from_numpy(tensors[prefix + name]))
+
+
+def state_numpy(model_or_dict, prefix=''):
+    items = model_or_dict.items() if isinstance(model_or_dict, dict) else model_or_dict.state_dict().items()
+    return {prefix + k: v.detach().float().cpu().numpy() for k, v in items}
