@@ -12,13 +12,11 @@ query (LIIF.md "Cost"), the same sum in another order. Nearest-code lookup is fl
 to grid_sample(mode='nearest', align_corners=False) away from exact ties, which the 1e-6 shift
 makes measure-zero.
 """
-import json
-import struct
-
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from safetensors_io import read_safetensors, write_safetensors  # noqa: F401 (re-exported)
 
 
 class ResBlock(nn.Module):
@@ -95,43 +93,6 @@ class Liif(nn.Module):
         total = areas[0] + areas[1] + areas[2] + areas[3]
         swapped = [areas[3], areas[2], areas[1], areas[0]]
         return sum(p * (a / total).unsqueeze(-1) for p, a in zip(preds, swapped))
-
-
-# --- safetensors, by hand: the same file format our TypeScript reads and writes, no extra package.
-
-def read_safetensors(path):
-    with open(path, 'rb') as f:
-        n = struct.unpack('<Q', f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop('__metadata__', {})
-    tensors = {}
-    for name, t in header.items():
-        assert t['dtype'] == 'F32', (name, t['dtype'])
-        a, b = t['data_offsets']
-        tensors[name] = np.frombuffer(data[a:b], dtype='<f4').reshape(t['shape']).copy()
-    return tensors, meta
-
-
-def write_safetensors(path, tensors, meta=None):
-    header, chunks, offset = {}, [], 0
-    for name in sorted(tensors):
-        arr = np.ascontiguousarray(tensors[name], dtype='<f4')
-        raw = arr.tobytes()
-        header[name] = {'dtype': 'F32', 'shape': list(arr.shape), 'data_offsets': [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    if meta:
-        header['__metadata__'] = meta
-    text = json.dumps(header, separators=(',', ':')).encode()
-    text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(path + '.tmp', 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
-    import os
-    os.replace(path + '.tmp', path)
 
 
 def load_weights(model, tensors, prefix=''):

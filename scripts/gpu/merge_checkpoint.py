@@ -1,9 +1,9 @@
 """
 Turns a GPU run's output (train.py: raw, ema, adam_m, adam_v safetensors and log.json) into our
 TypeScript trainer's checkpoint (electron/core/train/optim/checkpoint.ts), continuing the one the
-run started from: the step, the weight average's update count and the loss history carry on, and
-info.gpuRuns records what the run was (device, batch, samples, seconds), so `liif train --resume`
-and `checkpoint-tools.ts export` take it like any other checkpoint.
+run started from: the step, the weight average's update count, the wall clock and the loss history
+carry on, and info.gpuRuns records what the run was (device, batch, samples, seconds), so
+`liif train --resume` and `checkpoint-tools.ts export` take it like any other checkpoint.
 
     python3 scripts/gpu/merge_checkpoint.py <run dir> models/liif-edsr-baseline-training/checkpoint.safetensors
 """
@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif_torch import read_safetensors, write_safetensors  # noqa: E402
+from safetensors_io import read_safetensors, write_safetensors  # noqa: E402
 
 
 def main():
@@ -37,6 +37,8 @@ def main():
     steps = log['steps']
     info['step'] = base + steps
     info['averageUpdates'] = info.get('averageUpdates', base) + steps
+    # The checkpoint's wall clock is the whole training's; gpuRuns says how much of it ran where.
+    info['wallClockSeconds'] += log['train_seconds']
     info['history']['loss'] += [{'step': base + s, 'loss': l} for s, l in log['loss']]
     args = log['args']
     info.setdefault('gpuRuns', []).append({
