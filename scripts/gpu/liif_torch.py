@@ -85,10 +85,7 @@ class Liif(nn.Module):
                 rel = (coord - centre) * size
                 flat = (iy * w + ix).unsqueeze(-1).expand(-1, -1, proj.shape[-1])
                 hidden = torch.gather(proj, 1, flat) + rel @ w_rel.t() + cell_term
-                x = F.relu(hidden)
-                for layer in list(self.imnet.layers)[2:]:
-                    x = layer(x)
-                preds.append(x)
+                preds.append(self.imnet.layers[2:](F.relu(hidden)))
                 areas.append((rel[..., 0] * rel[..., 1]).abs() + 1e-9)
         total = areas[0] + areas[1] + areas[2] + areas[3]
         swapped = [areas[3], areas[2], areas[1], areas[0]]

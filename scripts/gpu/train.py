@@ -127,6 +127,7 @@ def main():
     torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
     dev = torch.device(args.device)
+    device_name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'
 
     images = load_images(args.data, 48)
     pixels = sum(i.shape[0] * i.shape[1] for i in images)
@@ -142,9 +143,10 @@ def main():
     load_weights(model, start)
     params = [q for q in model.parameters()]
     names = [n for n, _ in model.named_parameters()]
-    ema = [q.detach().clone() for q in params]
+    detached = [q.detach() for q in params]  # share storage: they follow every update
+    ema = [q.clone() for q in detached]
     opt = torch.optim.Adam(params, lr=args.lr, **({'fused': True} if dev.type == 'cuda' else {}))
-    print(f'device {torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu"}, torch {torch.__version__}, '
+    print(f'device {device_name}, torch {torch.__version__}, '
           f'batch {args.batch} x {args.queries} queries, lr {args.lr} -> {args.final_lr}, {args.seconds:.0f} s', flush=True)
 
     def learning_rate(step, frac):
@@ -152,7 +154,7 @@ def main():
         return cosine * min(1.0, (step + 1) / args.warmup_steps)
 
     log = {'args': vars(args), 'torch': torch.__version__,
-           'device': torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu', 'images': len(images), 'megapixels': pixels / 1e6,
+           'device': device_name, 'images': len(images), 'megapixels': pixels / 1e6,
            'start_meta': start_meta, 'loss': [], 'steps': 0, 'samples': 0, 'train_seconds': 0.0}
 
     def save(final):
@@ -184,7 +186,7 @@ def main():
         opt.step()
         with torch.no_grad():
             torch._foreach_mul_(ema, args.ema)
-            torch._foreach_add_(ema, [q.detach() for q in params], alpha=1 - args.ema)
+            torch._foreach_add_(ema, detached, alpha=1 - args.ema)
         window.append(loss.detach())
         step += 1
         if step % 200 == 0:
