@@ -18,6 +18,8 @@
  *          (absent: the fine-tune defaults of each mode, DEFAULT_KNOBS in finetune.ts)
  *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
  *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
+ *          --base-psnr DB (the base's score printed by an earlier run on the same data, --limit and
+ *          --seed: skips scoring the base again, minutes on large photos)
  * Prints one line per mode and a JSON object as the last line. Not a test: it measures, it does not assert.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     'keep-best': { type: 'boolean' },
     out: { type: 'string' },
     seed: { type: 'string', default: '0' },
+    'base-psnr': { type: 'string' },
   },
 });
 function yesNo(value: string): boolean {
@@ -94,7 +97,9 @@ const score = async (model: string) => {
 };
 
 const from = values.from ?? 'liif-edsr-baseline';
-const base = await score(from);
+const base = values['base-psnr']
+  ? { psnr: Number(values['base-psnr']), bicubic: Number.NaN }
+  : await score(from);
 console.log(
   `${halves.train.length} tuning / ${evalSet.files.length} eval images; base x${scale} ${base.psnr.toFixed(3)} dB (bicubic ${base.bicubic.toFixed(3)} dB)`,
 );

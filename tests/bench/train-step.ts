@@ -119,3 +119,8 @@ console.log(
 );
 const decoder = await step('decoder-only', 'im2col');
 console.log(`training step, decoder-only: ${show(decoder, 's')}`);
+const tail = await step('decoder-and-tail', 'im2col');
+console.log(`training step, decoder-and-tail: ${show(tail, 's')}`);
+console.log(
+  `  full / decoder-and-tail: ${(im2col.wall / tail.wall).toFixed(2)} wall, ${(im2col.cpu / tail.cpu).toFixed(2)} CPU`,
+);

@@ -32,7 +32,8 @@ Teaches a model your own photos and saves the result as a new model in your mode
   --name NAME         name of the new model
   --from MODEL        base model (name or folder; default: the default model)
   --minutes M | --steps N   budget (default 10 minutes, counted across pauses)
-  --mode M            full (encoder and decoder) | fast (decoder only, for weak machines); default full
+  --mode M            full (the whole model) | fast (the decoder and the encoder's second half,
+                      for weak machines); default full
   --holdout F         fraction of photos held out to measure quality (default 0.1, at least one)
   --recursive         include subfolders
   --resume            continue the interrupted run called --name (Ctrl-C pauses a run)

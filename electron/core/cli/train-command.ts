@@ -29,7 +29,7 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --lr LR             Adam learning rate (default 1e-4)
   --schedule S        step (halve every --decay-every steps) | cosine | constant (default step)
   --decay-every K     steps between halvings for the step schedule (default 200000)
-  --mode M            full | decoder-only (default full)
+  --mode M            full | decoder-only | decoder-and-tail (default full)
   --holdout F         fraction of images held out for validation (default 0.1)
   --validate-every K  validate and checkpoint every K steps (default 200)
   --queries Q         HR pixels decoded per sample (default: LR patch size squared, 2304, as the
@@ -83,7 +83,7 @@ export async function trainCommand(
   if (values.steps === undefined && values.minutes === undefined)
     throw new UsageError('give --steps N or --minutes M');
   const provider = providerArg(values.provider, 'cpu');
-  const mode = oneOf(values.mode, ['full', 'decoder-only'] as const, '--mode') ?? 'full';
+  const mode = oneOf(values.mode, ['full', 'decoder-only', 'decoder-and-tail'] as const, '--mode') ?? 'full';
   const scheduleKind = values.schedule ?? 'step';
   const baseLr = positiveNumber(values.lr, '--lr') ?? 1e-4;
   const steps = positiveInt(values.steps, '--steps');

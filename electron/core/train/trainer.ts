@@ -8,7 +8,7 @@ import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { allParams, type LiifArchitecture, type Weights } from '../model/architecture.js';
 import type { DataReport, SamplerState } from './data/sampler.js';
 import { createSampler } from './data/sampler.js';
-import { adamStep, createAdamState } from './optim/adam.js';
+import { adamStep, createAdamState, withMomentsFor } from './optim/adam.js';
 import { type Checkpoint, loadCheckpoint, saveCheckpoint } from './optim/checkpoint.js';
 import { type LrSchedule, learningRate } from './optim/lr-schedule.js';
 import { copyWeights, updateAverage } from './optim/weight-average.js';
@@ -121,7 +121,9 @@ export async function train(
   const weights: Weights =
     resumed?.weights ?? new Map([...(start as { initial: Weights }).initial].map(([k, v]) => [k, v.slice()]));
   const trainStep = await TrainStep.open(config.architecture, weights, config.mode, config.provider);
-  const adam = resumed?.adam ?? createAdamState(weights, trainStep.trainable);
+  const adam = resumed
+    ? withMomentsFor(resumed.adam, weights, trainStep.trainable)
+    : createAdamState(weights, trainStep.trainable);
   const decay = config.averageDecay ?? 0;
   // A run that turns averaging on when resumed starts its average at the current weights, and
   // counts its warm-up from there.

@@ -25,6 +25,20 @@ export function createAdamState(weights: Weights, names: readonly string[]): Ada
   return { step: 0, m: zeros(), v: zeros() };
 }
 
+/**
+ * Adds zero moments for trainable parameters a resumed state has none for: a checkpoint written
+ * when a mode trained fewer parameters (fast mode trained the decoder only before it also trained
+ * the encoder's tail). Their first updates are larger than usual, as at any Adam start.
+ */
+export function withMomentsFor(state: AdamState, weights: Weights, names: readonly string[]): AdamState {
+  for (const name of names) {
+    if (state.m.has(name) && state.v.has(name)) continue;
+    state.m.set(name, new Float32Array(weights.get(name)!.length));
+    state.v.set(name, new Float32Array(weights.get(name)!.length));
+  }
+  return state;
+}
+
 /** Applies one Adam update in place to `weights` for every parameter that has a gradient. */
 export function adamStep(
   weights: Weights,

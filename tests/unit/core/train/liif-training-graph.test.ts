@@ -3,6 +3,7 @@ import { toOnnxBytes } from '../../../../electron/core/graph/onnx-export.js';
 import { type FloatTensor, openSession } from '../../../../electron/core/infer/onnx-runtime.js';
 import {
   allParams,
+  EDSR_BASELINE_LIIF,
   type LiifArchitecture,
   type Weights,
 } from '../../../../electron/core/model/architecture.js';
@@ -11,6 +12,7 @@ import { randomWeights, seededRandom } from '../../../../electron/core/model/ran
 import { gradName } from '../../../../electron/core/train/autodiff.js';
 import {
   buildLiifTrainingGraph,
+  TAIL_BLOCKS,
   type TrainingMode,
   trainableParams,
 } from '../../../../electron/core/train/training-graph.js';
@@ -152,15 +154,35 @@ describe('LIIF training graph against finite differences of the float64 referenc
     }
   }
 
-  it('decoder-only gradients equal the full graph gradients of the same parameters', async () => {
-    const full = await analytic(weights, batch, 'factorised', 'full');
-    const decoder = await analytic(weights, batch, 'factorised', 'decoder-only');
-    expect([...decoder.grads.keys()].every((name) => name.startsWith('imnet.'))).toBe(true);
-    for (const [name, g] of decoder.grads) {
-      const other = full.grads.get(name)!;
-      const scale = Math.max(...Array.from(g, Math.abs));
-      const worst = Math.max(...Array.from(g, (x, i) => Math.abs(x - other[i])));
-      expect(worst).toBeLessThanOrEqual(1e-5 * scale);
-    }
+  // TINY has one residual block, so its tail is the whole body: only the head conv stays fixed.
+  for (const [mode, trained] of [
+    ['decoder-only', (name: string) => name.startsWith('imnet.')],
+    ['decoder-and-tail', (name: string) => !name.startsWith('encoder.head.')],
+  ] as const) {
+    it(`${mode} gradients equal the full graph gradients of the same parameters`, async () => {
+      const full = await analytic(weights, batch, 'factorised', 'full');
+      const partial = await analytic(weights, batch, 'factorised', mode);
+      expect([...partial.grads.keys()]).toEqual([...full.grads.keys()].filter(trained));
+      for (const [name, g] of partial.grads) {
+        const other = full.grads.get(name)!;
+        const scale = Math.max(...Array.from(g, Math.abs));
+        const worst = Math.max(...Array.from(g, (x, i) => Math.abs(x - other[i])));
+        expect(worst).toBeLessThanOrEqual(1e-5 * scale);
+      }
+    });
+  }
+
+  it('decoder-and-tail trains the last TAIL_BLOCKS residual blocks of EDSR-baseline and its closing conv', () => {
+    const encoder = trainableParams(EDSR_BASELINE_LIIF, 'decoder-and-tail').filter((n) =>
+      n.startsWith('encoder.'),
+    );
+    const blocks = Array.from({ length: TAIL_BLOCKS }, (_, i) => 16 - TAIL_BLOCKS + i);
+    expect(encoder).toEqual([
+      ...blocks.flatMap((i) =>
+        ['body.0.weight', 'body.0.bias', 'body.2.weight', 'body.2.bias'].map((p) => `encoder.body.${i}.${p}`),
+      ),
+      'encoder.body.16.weight',
+      'encoder.body.16.bias',
+    ]);
   });
 });

@@ -96,6 +96,25 @@ describe('trainer', () => {
     expect(after.info.gpuRuns).toEqual([run]);
   });
 
+  it('resumes a decoder-only checkpoint in a mode that trains more parameters', async () => {
+    // A fast-mode run interrupted before fast mode also trained the encoder's tail.
+    const path = join(root, 'widen.safetensors');
+    const initial = randomWeights(TINY_ARCH, 5);
+    await train({ ...config(path), mode: 'decoder-only' }, { initial }, { steps: 2 });
+    expect([...(await loadCheckpoint(path)).adam.m.keys()].some((n) => n.startsWith('encoder.'))).toBe(false);
+    const resumed = await train(
+      { ...config(path), mode: 'decoder-and-tail' },
+      { resume: true },
+      { steps: 4 },
+    );
+    expect(resumed.step).toBe(4);
+    expect(resumed.weights.get('encoder.body.2.weight')).not.toEqual(initial.get('encoder.body.2.weight'));
+    expect(resumed.weights.get('encoder.head.0.weight')).toEqual(initial.get('encoder.head.0.weight'));
+    const after = await loadCheckpoint(path);
+    expect(after.info.trainable).toContain('encoder.body.2.weight');
+    expect(after.adam.m.has('encoder.body.2.weight')).toBe(true);
+  });
+
   it('keeps a weight average that it returns, checkpoints and resumes bit for bit', async () => {
     const initial = randomWeights(TINY_ARCH, 3);
     const averaged = (path: string): TrainConfig => ({ ...config(path), averageDecay: 0.9 });
