@@ -17,7 +17,7 @@ export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 
 /**
  * 'fast' trains the decoder and the encoder's second half (its head and first half fixed): about
- * 1.2-1.3x the steps per minute of 'full', and less memory, for weak machines.
+ * 1.2-1.3x the steps per minute of 'full' (models/README.md), for weak machines.
  */
 export type FinetuneMode = 'full' | 'fast';
 

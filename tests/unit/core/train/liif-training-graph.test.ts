@@ -176,13 +176,14 @@ describe('LIIF training graph against finite differences of the float64 referenc
     const encoder = trainableParams(EDSR_BASELINE_LIIF, 'decoder-and-tail').filter((n) =>
       n.startsWith('encoder.'),
     );
-    const blocks = Array.from({ length: TAIL_BLOCKS }, (_, i) => 16 - TAIL_BLOCKS + i);
+    const { resBlocks } = EDSR_BASELINE_LIIF;
+    const blocks = Array.from({ length: TAIL_BLOCKS }, (_, i) => resBlocks - TAIL_BLOCKS + i);
     expect(encoder).toEqual([
       ...blocks.flatMap((i) =>
         ['body.0.weight', 'body.0.bias', 'body.2.weight', 'body.2.bias'].map((p) => `encoder.body.${i}.${p}`),
       ),
-      'encoder.body.16.weight',
-      'encoder.body.16.bias',
+      `encoder.body.${resBlocks}.weight`,
+      `encoder.body.${resBlocks}.bias`,
     ]);
   });
 });
