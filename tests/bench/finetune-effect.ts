@@ -101,7 +101,7 @@ const base = values['base-psnr']
   ? { psnr: Number(values['base-psnr']), bicubic: Number.NaN }
   : await score(from);
 console.log(
-  `${halves.train.length} tuning / ${evalSet.files.length} eval images; base x${scale} ${base.psnr.toFixed(3)} dB (bicubic ${base.bicubic.toFixed(3)} dB)`,
+  `${halves.train.length} tuning / ${evalSet.files.length} eval images; base x${scale} ${base.psnr.toFixed(3)} dB (bicubic ${Number.isNaN(base.bicubic) ? 'not scored' : `${base.bicubic.toFixed(3)} dB`})`,
 );
 const modelsDir = values.out ? resolve(values.out) : await mkdtemp(join(tmpdir(), 'liif-ft-bench-'));
 const rows: Array<Record<string, unknown>> = [];

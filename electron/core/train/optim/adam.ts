@@ -21,8 +21,7 @@ export interface AdamState {
 }
 
 export function createAdamState(weights: Weights, names: readonly string[]): AdamState {
-  const zeros = () => new Map(names.map((n) => [n, new Float32Array(weights.get(n)!.length)]));
-  return { step: 0, m: zeros(), v: zeros() };
+  return withMomentsFor({ step: 0, m: new Map(), v: new Map() }, weights, names);
 }
 
 /**
