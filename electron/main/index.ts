@@ -53,6 +53,17 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
-  void service?.close();
+/**
+ * Quitting waits for the service to close: a running fine-tune pauses at its next step and
+ * checkpoints, and the inference worker ends after its current native call. Letting the process
+ * exit under a worker that is inside onnxruntime aborts it (service/inference-bridge.ts).
+ */
+let closed = false;
+app.on('will-quit', (event) => {
+  if (closed || !service) return;
+  event.preventDefault();
+  void service.close().finally(() => {
+    closed = true;
+    app.quit();
+  });
 });

@@ -1,8 +1,15 @@
 /**
  * The main-side handle on the inference worker (squoosh's worker-bridge): calls are queued as
- * messages, the worker starts on the first call, an AbortSignal sends an abort (the worker stops
- * between tiles), and a worker that does not stop in time, or crashes, is terminated and started
- * again on the next call.
+ * messages, the worker starts on the first call, and an AbortSignal sends an abort (the worker
+ * stops between tiles). A worker that crashes, or does not stop in time, is let go and a new one
+ * starts on the next call.
+ *
+ * A worker is never terminated while it may be inside onnxruntime or sharp: terminating a thread
+ * during a native call aborts the whole process (measured: closing in the middle of an upscale
+ * ended Node with SIGABRT, "terminate called after throwing an instance of 'Napi::Error'", 4 times
+ * in 4). One that is let go gets a 'close' message instead, finishes its native call, releases the
+ * model and ends by itself; terminate is the last resort for one that has not ended when the
+ * bridge closes, CLOSE_GRACE_MS later.
  */
 import { Worker } from 'node:worker_threads';
 import type { TileProgress } from '../infer/progress.js';
@@ -19,8 +26,10 @@ interface Pending {
   onProgress?: (progress: TileProgress) => void;
 }
 
-/** How long an aborted call may take to stop before the worker is killed. */
+/** How long an aborted call may take to stop before the worker is let go (and a new one started). */
 export const ABORT_GRACE_MS = 10_000;
+/** How long close() waits for the workers to end by themselves before terminating them. */
+export const CLOSE_GRACE_MS = 10_000;
 
 function abortError(): Error {
   return new DOMException('The operation was aborted', 'AbortError');
@@ -44,6 +53,8 @@ export function startInferenceWorker(): Worker {
 
 export class InferenceBridge {
   private worker: Worker | undefined;
+  /** Workers let go that are still finishing a native call; each ends by itself. */
+  private readonly closing = new Set<Worker>();
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -89,11 +100,16 @@ export class InferenceBridge {
     });
   }
 
-  /** Stops the worker; pending calls fail. */
-  async close(): Promise<void> {
-    const worker = this.worker;
-    if (worker) this.kill(worker, 'the app is closing');
-    await worker?.terminate();
+  /** Stops the workers, each after its current native call; pending calls fail. */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
+    if (this.worker) this.kill(this.worker, 'the app is closing');
+    await Promise.all(
+      [...this.closing].map(async (worker) => {
+        const timer = setTimeout(() => void worker.terminate(), graceMs);
+        await exited(worker);
+        clearTimeout(timer);
+      }),
+    );
   }
 
   private send(message: ToWorker): void {
@@ -119,11 +135,24 @@ export class InferenceBridge {
     else pending.reject(message.aborted ? abortError() : new Error(message.message));
   }
 
-  /** Drops a worker and fails everything that was waiting on it; the next call starts a new one. */
+  /**
+   * Lets a worker go and fails everything that was waiting on it; the next call starts a new one.
+   * A live worker is asked to close (it may be inside a native call), not terminated.
+   */
   private kill(worker: Worker, reason: string): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
-    void worker.terminate();
+    if (worker.threadId >= 0) {
+      this.closing.add(worker);
+      worker.once('exit', () => this.closing.delete(worker));
+      worker.postMessage({ type: 'close' } satisfies ToWorker);
+    }
     for (const pending of [...this.pending.values()]) pending.reject(new Error(reason));
   }
+}
+
+/** Resolves when the worker thread has ended (at once if it already has). */
+function exited(worker: Worker): Promise<void> {
+  if (worker.threadId < 0) return Promise.resolve();
+  return new Promise((done) => worker.once('exit', () => done()));
 }

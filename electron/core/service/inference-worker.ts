@@ -17,8 +17,8 @@ import { upscaleFile } from '../jobs/upscale-file.js';
 import { previewPixels } from './preview-pixels.js';
 import type { EngineConfig, FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
 
+if (!parentPort) throw new Error('inference-worker must run in a worker thread');
 const port = parentPort;
-if (!port) throw new Error('inference-worker must run in a worker thread');
 const post = (message: FromWorker) => port.postMessage(message);
 
 /** One open model; released when replaced and no job uses it any more. */
@@ -33,10 +33,15 @@ interface OpenEngine {
 
 let current: OpenEngine | undefined;
 
+/** Releases still in progress, which closing waits for. */
+const releasing = new Set<Promise<void>>();
+
 function releaseIfIdle(open: OpenEngine): void {
   if (open.retired && open.users === 0) {
     open.previewCodes.clear();
-    open.engine.then((e) => e.release()).catch(() => undefined);
+    const release = open.engine.then((e) => e.release()).catch(() => undefined);
+    releasing.add(release);
+    void release.finally(() => releasing.delete(release));
   }
 }
 
@@ -146,6 +151,8 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
 };
 
 const controllers = new Map<number, AbortController>();
+/** Calls in progress, which closing waits for. */
+const inFlight = new Set<Promise<void>>();
 
 const debug =
   process.env.LIIF_DEBUG_WORKER === '1' ? (m: string) => process.stderr.write(`[worker] ${m}\n`) : () => {};
@@ -173,9 +180,34 @@ async function call(id: number, method: WorkerMethod, job: unknown): Promise<voi
   }
 }
 
+/**
+ * Stops for good without being terminated: aborts every call, waits until they have returned from
+ * onnxruntime and sharp, releases the model, and lets the thread end. Terminating a worker while a
+ * native call is in flight aborts the whole process ("terminate called after throwing an instance
+ * of 'Napi::Error'"), which in the app would be a crash on quit.
+ */
+async function close(): Promise<void> {
+  debug('close');
+  for (const controller of controllers.values()) controller.abort();
+  await Promise.allSettled([...inFlight]);
+  if (current) {
+    current.retired = true;
+    releaseIfIdle(current);
+    current = undefined;
+  }
+  await Promise.allSettled([...releasing]);
+  decoded.clear();
+  port.close();
+}
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'abort') {
     debug(`abort ${message.id}`);
     controllers.get(message.id)?.abort();
-  } else void call(message.id, message.method, message.job);
+  } else if (message.type === 'close') void close();
+  else {
+    const running = call(message.id, message.method, message.job);
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+  }
 });

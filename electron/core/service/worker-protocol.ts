@@ -46,7 +46,9 @@ export type WorkerMethod = keyof WorkerCalls;
 
 export type ToWorker =
   | { readonly type: 'call'; readonly id: number; readonly method: WorkerMethod; readonly job: unknown }
-  | { readonly type: 'abort'; readonly id: number };
+  | { readonly type: 'abort'; readonly id: number }
+  /** Abort everything, release the model and end the thread (the bridge's close). */
+  | { readonly type: 'close' };
 
 export type FromWorker =
   | { readonly type: 'progress'; readonly id: number; readonly progress: TileProgress }
