@@ -4,10 +4,17 @@ Packs the training photos for a lent GPU machine, which takes at most 64 MiB of 
 photos excluded) the most detailed window of a fixed fraction of its area, cut losslessly by
 `jpegtran -crop` (the JPEG's own coefficients, no re-encoding) on the 16-pixel block grid, with the
 fraction chosen so that all crops together fit --budget-mb. Also writes the checkpoint's weight
-average as start.safetensors.
+average as start.safetensors, and each crop's window (pixels: top, left, height, width) in
+windows.json.
 
     python3 scripts/gpu/prepare_data.py --photos ../shared/data/train/photos \
         --checkpoint models/liif-edsr-baseline-training/checkpoint.safetensors --out .gpu --budget-mb 50
+
+--avoid F leaves out the most detailed window of fraction F of each photo, i.e. what an earlier
+run with that fraction trained on (the runs of 2026-11-30: --avoid 0.2), and picks the most
+detailed window that does not overlap it (the least overlapping one where the photo is too small).
+The base model partly memorised the windows it saw ~170 times (models/README.md), so the next run
+should see other parts of the photos.
 """
 import argparse
 import json
@@ -34,13 +41,39 @@ def detail_blocks(path):
     return d[: bh * BLOCK, : bw * BLOCK].reshape(bh, BLOCK, bw, BLOCK).mean((1, 3))
 
 
-def best_window(blocks, fraction):
+def best_window(blocks, fraction, avoid=None):
+    """
+    The most detailed window of `fraction` of the area, in the photo's aspect ratio. With `avoid`,
+    the most detailed one clear of that fraction's best window; full-height and full-width strips
+    are tried too, since a same-shaped window rarely fits beside it (the least overlapping one
+    where none is clear).
+    """
     bh, bw = blocks.shape
-    wh, ww = max(1, round(bh * fraction ** 0.5)), max(1, round(bw * fraction ** 0.5))
+    shapes = [(max(1, round(bh * fraction ** 0.5)), max(1, round(bw * fraction ** 0.5)))]
+    if avoid:
+        y0, x0, h0, w0 = (v // BLOCK for v in best_window(blocks, avoid))
+        blocks = blocks.copy()
+        # Every avoided block costs more than any window's whole detail, so the window with the
+        # fewest avoided blocks wins, and among the clear ones the most detailed.
+        blocks[y0:y0 + h0, x0:x0 + w0] = -(blocks.sum() + 1)
+        shapes += [(bh, max(1, round(bw * fraction))), (max(1, round(bh * fraction)), bw)]
     integral = np.pad(blocks, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
-    sums = integral[wh:, ww:] - integral[:-wh, ww:] - integral[wh:, :-ww] + integral[:-wh, :-ww]
-    y, x = np.unravel_index(np.argmax(sums), sums.shape)
-    return y * BLOCK, x * BLOCK, wh * BLOCK, ww * BLOCK
+    best = None
+    for wh, ww in shapes:
+        sums = integral[wh:, ww:] - integral[:-wh, ww:] - integral[wh:, :-ww] + integral[:-wh, :-ww]
+        y, x = np.unravel_index(np.argmax(sums), sums.shape)
+        # Per block, so the shapes' slightly different areas compare fairly.
+        score = sums[y, x] / (wh * ww)
+        if best is None or score > best[0]:
+            best = (score, (y * BLOCK, x * BLOCK, wh * BLOCK, ww * BLOCK))
+    return best[1]
+
+
+def overlap(a, b):
+    """Overlapping area of two (top, left, height, width) windows."""
+    h = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    w = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(0, h) * max(0, w)
 
 
 def cut(src, dst, window):
@@ -56,6 +89,7 @@ def main():
     p.add_argument('--checkpoint', required=True)
     p.add_argument('--out', required=True)
     p.add_argument('--budget-mb', type=float, default=50)
+    p.add_argument('--avoid', type=float, default=0, help='leave out the best window of this fraction (an earlier run)')
     args = p.parse_args()
     tensors, meta = read_safetensors(args.checkpoint)
     info = json.loads(meta['info'])
@@ -68,14 +102,21 @@ def main():
     budget = args.budget_mb * 1e6
     fraction = 0.3
     for _ in range(4):
-        total = sum(cut(os.path.join(args.photos, n), os.path.join(data, n), best_window(blocks[n], fraction))
-                    for n in names)
+        used = fraction
+        windows = {n: best_window(blocks[n], used, args.avoid) for n in names}
+        total = sum(cut(os.path.join(args.photos, n), os.path.join(data, n), windows[n]) for n in names)
         print(f'fraction {fraction:.3f}: {total / 1e6:.1f} MB', flush=True)
         if 0.94 * budget <= total <= budget:
             break
         fraction = min(1.0, fraction * 0.97 * budget / total)
     if total > budget:
         raise SystemExit('could not fit the budget')
+    with open(os.path.join(args.out, 'windows.json'), 'w') as f:
+        json.dump({'fraction': used, 'avoid': args.avoid,
+                   'windows': {n: [int(v) for v in w] for n, w in windows.items()}}, f, indent=1)
+    if args.avoid:
+        clear = sum(overlap(windows[n], best_window(blocks[n], args.avoid)) == 0 for n in names)
+        print(f'{clear} of {len(names)} windows clear of the avoided ones', flush=True)
     start = {k[4:]: v for k, v in tensors.items() if k.startswith('ema/')}
     write_safetensors(os.path.join(args.out, 'start.safetensors'), start,
                       {'step': str(info['step']), 'source': 'ema of ' + os.path.basename(args.checkpoint)})
