@@ -105,8 +105,11 @@ export class InferenceBridge {
     if (this.worker) this.kill(this.worker, 'the app is closing');
     await Promise.all(
       [...this.closing].map(async (worker) => {
-        const timer = setTimeout(() => void worker.terminate(), graceMs);
-        await exited(worker);
+        let timer: NodeJS.Timeout | undefined;
+        const lastResort = new Promise<void>((done) => {
+          timer = setTimeout(() => void worker.terminate().then(() => done()), graceMs);
+        });
+        await Promise.race([exited(worker), lastResort]);
         clearTimeout(timer);
       }),
     );
