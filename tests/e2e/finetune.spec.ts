@@ -106,6 +106,9 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await expect(result).toBeVisible({ timeout: 180_000 });
   await expect(result.getByTestId('tuned-psnr')).toContainText('dB');
   await expect(result.getByTestId('held-out-photos')).toContainText(/better on \d+ of \d+/);
+  await expect(result.getByTestId('finetune-verdict')).toContainText(
+    /(Better than|About the same as|Worse than) /,
+  );
   await expect(page.locator('path[data-series="tuned"]')).toHaveAttribute('d', /L/);
   // The held-out photo that gained most, as four pictures that loaded (base, tuned, bicubic, original).
   const example = result.getByTestId('held-out-example');
