@@ -4,7 +4,7 @@
  * by small amounts the other way from the photos a model is used on: on B100 it fell by up to
  * 0.07 dB for runs that were better on 20 unseen photos (models/README.md). So only a change of
  * at least NOTICEABLE_DB either way is called better or worse; text pages, a subject the base
- * rarely saw, gained 1.5-1.9 dB there.
+ * rarely saw, gained 1.4-1.9 dB there.
  */
 export const NOTICEABLE_DB = 0.1;
 
