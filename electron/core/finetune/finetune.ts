@@ -61,8 +61,9 @@ export const defaultQueries = (lrSize: number) => Math.max(1, Math.round((lrSize
  *   -0.04), less at 2e-5. Not a fault of these knobs: 3 of the 4 photos scored are in the base's
  *   training set, which it memorised (+1.5 to +3.2 dB from its GPU training, against +0.16 on the
  *   one it never saw), and tuning on other photos gives some of that back. On wallpapers it never
- *   saw, nothing is lost (full +0.01, fast +0.00), so 1e-4 stays: a lower rate would only shrink
- *   what a new kind of photo gains ("The pop-os loss", models/README.md).
+ *   saw, 10 minutes lose nothing (full +0.01, fast +0.00), so 1e-4 stays: a lower rate would only
+ *   shrink what a new kind of photo gains ("The pop-os loss", models/README.md). 30 minutes there
+ *   drifted down (full -0.05): a rate decaying over the budget is not tried yet.
  */
 const KNOBS = {
   batchSize: 8,
