@@ -11,7 +11,8 @@ windows.json.
         --checkpoint models/liif-edsr-baseline-training/checkpoint.safetensors --out .gpu --budget-mb 50
 
 --avoid F leaves out the most detailed window of fraction F of each photo, i.e. what an earlier
-run with that fraction trained on (the runs of 2026-11-30: --avoid 0.2), and picks the most
+run with that fraction trained on (its windows.json records it; the runs of 2026-11-30 used
+0.20050901, printed as 0.201), and picks the most
 detailed window that does not overlap it (the least overlapping one where the photo is too small).
 The base model partly memorised the windows it saw ~170 times (models/README.md), so the next run
 should see other parts of the photos.

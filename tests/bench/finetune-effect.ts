@@ -20,8 +20,8 @@
  *          (absent: the fine-tune defaults of each mode, DEFAULT_KNOBS in finetune.ts)
  *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
  *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
- *          --base-psnr DB (the base's score printed by an earlier run on the same data, --limit and
- *          --seed: skips scoring the base again, minutes on large photos)
+ *          --base-psnr DB (the base's score printed by an earlier run on the same data, --limit,
+ *          --seed and --eval-side: skips scoring the base again, minutes on large photos)
  *          --eval-side PX (score centre crops of at most PX x PX of the unseen photos, not the whole
  *          photos: a 2040-px photo takes about 2 minutes per model on one core here, a 512-px crop
  *          about a tenth of that; training still uses the whole photos)
