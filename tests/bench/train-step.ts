@@ -13,6 +13,8 @@
  * 8.2 s naive (x1.58); decoder-only 2.7 s. One conv layer's gradient graph (forward included),
  * ORT kernel time: 139 ms im2col against 260 ms naive with 2 threads (x1.87), even single-threaded
  * (108 vs 112 ms): the naive weight gradient, a Conv with a 48x48 kernel, barely parallelises.
+ * 2026-12-01, wall per step with 2 threads: full 7.28 s, decoder-and-tail (fast mode) 5.63 s,
+ * decoder-only 3.85 s.
  */
 import { GraphBuilder } from '../../electron/core/graph/graph-builder.js';
 import { type GraphIR, int } from '../../electron/core/graph/graph-ir.js';
