@@ -4,6 +4,8 @@
  * the CPU provider, and resumable bit for bit (the checkpoint holds weights, moments, step, the
  * data cursor and the history).
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { allParams, type LiifArchitecture, type Weights } from '../model/architecture.js';
 import type { DataReport, SamplerState } from './data/sampler.js';
@@ -116,6 +118,9 @@ export async function train(
   options: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void } = {},
 ): Promise<TrainResult> {
   const emit = options.onEvent ?? (() => {});
+  // `liif train --out` names a model folder that usually does not exist yet: without this the
+  // first checkpoint failed ("file not found") after minutes of training.
+  if (!('resume' in start)) await mkdir(dirname(config.checkpointPath), { recursive: true });
   const resumed: Checkpoint | undefined =
     'resume' in start ? await loadCheckpoint(config.checkpointPath) : undefined;
   const weights: Weights =

@@ -59,6 +59,13 @@ describe('trainer', () => {
     checkpointEvery: 0,
   });
 
+  it("creates the folder of a new run's checkpoint", async () => {
+    const path = join(root, 'new', 'model', 'checkpoint.safetensors');
+    const result = await train(config(path), { initial: randomWeights(TINY_ARCH, 3) }, { steps: 1 });
+    expect(result.step).toBe(1);
+    expect((await loadCheckpoint(path)).info.step).toBe(1);
+  });
+
   it('resuming from a checkpoint continues bit for bit like an uninterrupted run', async () => {
     const initial = randomWeights(TINY_ARCH, 3);
     const straight = await train(config(join(root, 'a.safetensors')), { initial }, { steps: 6 });
