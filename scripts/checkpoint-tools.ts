@@ -20,13 +20,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { collectInputs } from '../electron/core/jobs/collect-inputs.js';
 import type { Weights } from '../electron/core/model/architecture.js';
 import { exportModelDir } from '../electron/core/model/export-model.js';
 import { splitHoldout } from '../electron/core/train/data/holdout.js';
 import { loadCheckpoint } from '../electron/core/train/optim/checkpoint.js';
 import { loadValidationSet, validate } from '../electron/core/train/validation.js';
+import { writeCentreCrop } from './centre-crop.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -108,15 +108,9 @@ if (command === 'export' && paths.length === 2) {
   const { files } = await collectInputs([resolve(values.data)], true);
   const side = Number(values.side);
   for (const file of splitHoldout(files, 0.1, Number(values.seed)).holdout) {
-    const image = sharp(file);
-    const { width = 0, height = 0 } = await image.metadata();
-    const s = Math.min(side, width, height);
     const name = `${basename(file, extname(file))}.png`;
-    await image
-      .extract({ left: (width - s) >> 1, top: (height - s) >> 1, width: s, height: s })
-      .png()
-      .toFile(join(out, name));
-    console.log(`${name}: ${s}x${s} from ${width}x${height}`);
+    const crop = await writeCentreCrop(file, join(out, name), side, { square: true });
+    console.log(`${name}: ${crop.width}x${crop.height} from ${crop.sourceWidth}x${crop.sourceHeight}`);
   }
 } else {
   console.error(

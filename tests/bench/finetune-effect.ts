@@ -31,13 +31,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { evaluateSets } from '../../electron/core/eval/evaluate.js';
 import { type FinetuneMode, startFinetune } from '../../electron/core/finetune/index.js';
 import { scanFolders } from '../../electron/core/finetune/scan.js';
 import { openModel } from '../../electron/core/infer/open-model.js';
 import { defaultModelRoots } from '../../electron/core/model/model-registry.js';
 import { splitHoldout } from '../../electron/core/train/data/holdout.js';
+import { writeCentreCrop } from '../../scripts/centre-crop.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,19 +96,12 @@ const evalSet = {
   files: cropDir ? await centreCrops(evalFiles, Number(values['eval-side']), cropDir) : evalFiles,
 };
 
-/** PNG centre crops (lossless) of at most `side` x `side`, one per photo, in `dir`. */
+/** PNG centre crops of at most `side` x `side`, one per photo, in `dir`. */
 async function centreCrops(files: readonly string[], side: number, dir: string): Promise<string[]> {
   const crops: string[] = [];
   for (const [i, file] of files.entries()) {
-    const image = sharp(file);
-    const { width = 0, height = 0 } = await image.metadata();
-    const w = Math.min(side, width);
-    const h = Math.min(side, height);
     const crop = join(dir, `${i}.png`);
-    await image
-      .extract({ left: (width - w) >> 1, top: (height - h) >> 1, width: w, height: h })
-      .png()
-      .toFile(crop);
+    await writeCentreCrop(file, crop, side);
     crops.push(crop);
   }
   return crops;
