@@ -1,8 +1,13 @@
 /**
  * The main-side handle on a fine-tuning run in a worker thread (like service/inference-bridge.ts):
  * one worker per run, events forwarded as they come, abort = pause (the worker checkpoints and
- * answers 'paused'); a worker that does not stop within the grace time is terminated, which loses
- * at most the last checkpoint interval, exactly like a crash.
+ * answers 'paused').
+ *
+ * The worker ends by itself after its answer (finetune-worker.ts closes its port). It is not
+ * terminated then: terminating a thread that is still inside onnxruntime (releasing its sessions,
+ * say) aborts the whole process (inference-bridge.ts). terminate is the last resort, for a worker
+ * that has not ended END_GRACE_MS after answering, or has not paused PAUSE_GRACE_MS after being
+ * asked; that loses at most the last checkpoint interval, exactly like a crash.
  */
 import { Worker } from 'node:worker_threads';
 import type { FinetuneEvent, FinetuneResult } from './finetune.js';
@@ -11,6 +16,8 @@ import type { FinetuneJob, FromFinetuneWorker, ToFinetuneWorker } from './finetu
 
 /** A training step plus a validation can take a while on a slow CPU. */
 export const PAUSE_GRACE_MS = 120_000;
+/** How long a worker that has answered may take to release its sessions and end. */
+export const END_GRACE_MS = 10_000;
 
 /** The built `.js` worker in the packaged app, or the TypeScript source through tsx from source. */
 export function startFinetuneWorker(): Worker {
@@ -34,48 +41,67 @@ export function runFinetuneInWorker(
   { signal, onEvent }: RunOptions = {},
   start: () => Worker = startFinetuneWorker,
   graceMs = PAUSE_GRACE_MS,
+  endGraceMs = END_GRACE_MS,
 ): Promise<FinetuneResult> {
   const worker = start();
   const send = (message: ToFinetuneWorker) => worker.postMessage(message);
   return new Promise<FinetuneResult>((resolve, reject) => {
     let settled = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const finish = (outcome: () => void) => {
+    const finish = (outcome: () => void, terminateAfterMs: number) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
-      void worker.terminate();
+      terminateUnlessEnded(worker, terminateAfterMs);
       outcome();
     };
     const onAbort = () => {
       send({ type: 'pause' });
       killTimer = setTimeout(
         () =>
-          finish(() =>
-            reject(new Error('the fine-tuning worker did not stop in time; resume from the last checkpoint')),
+          finish(
+            () =>
+              reject(
+                new Error('the fine-tuning worker did not stop in time; resume from the last checkpoint'),
+              ),
+            0,
           ),
         graceMs,
       );
     };
     worker.on('message', (message: FromFinetuneWorker) => {
       if (message.type === 'event') onEvent?.(message.event);
-      else if (message.type === 'done') finish(() => resolve(message.result));
+      else if (message.type === 'done') finish(() => resolve(message.result), endGraceMs);
       else
-        finish(() =>
-          reject(
-            message.code ? new FinetuneError(message.code, message.message) : new Error(message.message),
-          ),
+        finish(
+          () =>
+            reject(
+              message.code ? new FinetuneError(message.code, message.message) : new Error(message.message),
+            ),
+          endGraceMs,
         );
     });
     worker.on('error', (error) =>
-      finish(() => reject(new Error(`the fine-tuning worker crashed: ${error.message}`))),
+      finish(() => reject(new Error(`the fine-tuning worker crashed: ${error.message}`)), endGraceMs),
     );
     worker.on('exit', (code) =>
-      finish(() => reject(new Error(`the fine-tuning worker stopped (exit code ${code})`))),
+      finish(() => reject(new Error(`the fine-tuning worker stopped (exit code ${code})`)), 0),
     );
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     send({ type: 'run', job });
   });
+}
+
+/** Terminates the worker if it has not ended by itself within `ms` (0: now, if still running). */
+function terminateUnlessEnded(worker: Worker, ms: number): void {
+  if (worker.threadId < 0) return;
+  if (ms <= 0) {
+    void worker.terminate();
+    return;
+  }
+  const timer = setTimeout(() => void worker.terminate(), ms);
+  timer.unref();
+  worker.once('exit', () => clearTimeout(timer));
 }

@@ -1,7 +1,9 @@
 /**
  * The worker thread a fine-tuning run lives in, so training never blocks the Electron main
  * process (onnxruntime-node runs each step synchronously on its calling thread). One run per
- * worker; a 'pause' message aborts the run, which checkpoints and returns 'paused'.
+ * worker; a 'pause' message aborts the run, which checkpoints and returns 'paused'. After its
+ * answer the worker closes its port and ends by itself: the bridge does not terminate a thread
+ * that may still be inside onnxruntime (finetune-bridge.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import { errorText } from '../image/image-errors.js';
@@ -28,13 +30,15 @@ port.on('message', (message: ToFinetuneWorker) => {
     job.kind === 'start'
       ? startFinetune(job.request, job.env, callbacks)
       : resumeFinetune(job.name, job.env, callbacks, job.budget);
-  run.then(
-    (result) => post({ type: 'done', result }),
-    (error: unknown) =>
-      post({
-        type: 'error',
-        message: errorText(error),
-        ...(error instanceof FinetuneError ? { code: error.code } : {}),
-      }),
-  );
+  run
+    .then(
+      (result) => post({ type: 'done', result }),
+      (error: unknown) =>
+        post({
+          type: 'error',
+          message: errorText(error),
+          ...(error instanceof FinetuneError ? { code: error.code } : {}),
+        }),
+    )
+    .finally(() => port.close());
 });

@@ -1,9 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FinetuneEvent } from '../../../../electron/core/finetune/finetune.js';
-import { runFinetuneInWorker } from '../../../../electron/core/finetune/finetune-bridge.js';
+import {
+  runFinetuneInWorker,
+  startFinetuneWorker,
+} from '../../../../electron/core/finetune/finetune-bridge.js';
 import { FinetuneError } from '../../../../electron/core/finetune/finetune-errors.js';
 import { listModels } from '../../../../electron/core/model/model-registry.js';
 import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
@@ -58,6 +62,33 @@ describe('fine-tuning in a worker thread', () => {
     const done = await runFinetuneInWorker({ kind: 'resume', name: 'bridged', env });
     expect(done).toMatchObject({ status: 'saved', steps: 4, name: 'bridged' });
     expect((await listModels([env.modelsDir])).map((m) => m.name)).toEqual(['bridged']);
+  });
+
+  it('lets the worker end by itself after it answers, without terminating it', async () => {
+    // Terminating a thread inside onnxruntime aborts the process (inference-bridge.ts), so the
+    // bridge must not terminate a worker that has just answered and may be releasing its sessions.
+    const env = { modelsDir: await mkdtemp(join(tmpdir(), 'liif-bridge-models-')), roots: [base.root] };
+    let worker: Worker | undefined;
+    let terminated = false;
+    const start = () => {
+      worker = startFinetuneWorker();
+      const terminate = worker.terminate.bind(worker);
+      worker.terminate = () => {
+        terminated = true;
+        return terminate();
+      };
+      return worker;
+    };
+    const request = { name: 'ends', folders: [photos], from: base.dir, budget: { steps: 1 }, knobs: KNOBS };
+    const exitCode = new Promise<number>((resolve) => {
+      const wait = () => (worker ? worker.once('exit', resolve) : setImmediate(wait));
+      wait();
+    });
+    const done = await runFinetuneInWorker({ kind: 'start', request, env }, {}, start);
+    expect(done).toMatchObject({ status: 'saved', steps: 1 });
+    expect(await exitCode).toBe(0);
+    expect(terminated).toBe(false);
+    expect(worker).toBeInstanceOf(Worker);
   });
 
   it('passes FinetuneErrors through with their code', async () => {
