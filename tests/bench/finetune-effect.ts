@@ -18,6 +18,7 @@
  *          --warmup N (learning-rate warm-up steps; 0 = none)
  *          --average-from-base yes|no (hold the average's full decay from the base, or warm it up)
  *          (absent: the fine-tune defaults of each mode, DEFAULT_KNOBS in finetune.ts)
+ *          --decay none|cosine (the learning rate stays, or falls to 0 over the budget)
  *          --keep-best (save the best-scoring weights on the run's held-out photos, not the last)
  *          --out DIR (keep the tuned models there, to score them further; default: a temporary folder)
  *          --base-psnr DB (the base's score printed by an earlier run on the same data, --limit,
@@ -60,12 +61,17 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '0' },
     'base-psnr': { type: 'string' },
     'eval-side': { type: 'string' },
+    decay: { type: 'string' },
   },
 });
 function yesNo(value: string): boolean {
   if (value !== 'yes' && value !== 'no')
     throw new Error(`--average-from-base takes yes or no, not "${value}"`);
   return value === 'yes';
+}
+function decayKnob(value: string): 'none' | 'cosine' {
+  if (value !== 'none' && value !== 'cosine') throw new Error(`--decay takes none or cosine, not "${value}"`);
+  return value;
 }
 if (!values.data) throw new Error('--data DIR is required (and --from a trained model to be meaningful)');
 const scale = Number(values.scale);
@@ -81,6 +87,7 @@ const knobs = {
   ...(values.warmup ? { warmupSteps: Number(values.warmup) } : {}),
   ...(values['average-from-base'] ? { averageFromBase: yesNo(values['average-from-base']) } : {}),
   ...(values['keep-best'] ? { keepBest: true } : {}),
+  ...(values.decay ? { decay: decayKnob(values.decay) } : {}),
 };
 const scan = await scanFolders([resolve(values.data)], { recursive: true, lrSize: lrSize ?? 48 });
 // The second half of a 50/50 split is never seen in training; the first half is the user's folder.

@@ -51,6 +51,11 @@ export interface FinetuneKnobs {
   readonly warmupSteps?: number;
   /** Held-out images scored for the before/after numbers (runs saved before this field: 4). */
   readonly validationImages?: number;
+  /**
+   * 'cosine': the learning rate falls to 0 over the budget (optim/lr-schedule.ts
+   * 'cosine-over-budget'); 'none' (and runs saved before this field): it stays at learningRate.
+   */
+  readonly decay?: 'none' | 'cosine';
 }
 
 export interface FinetuneBudget {

@@ -67,6 +67,11 @@ export interface TrainBudget {
   readonly steps?: number;
   /** Stop after this many minutes of this run. */
   readonly minutes?: number;
+  /**
+   * Minutes of the same budget used before this run (a resumed fine-tune): not part of this run's
+   * deadline, but of the fraction of the budget used that 'cosine-over-budget' decays by.
+   */
+  readonly minutesBefore?: number;
 }
 
 export interface HistoryPoint {
@@ -222,7 +227,7 @@ export async function train(
       if (!Number.isFinite(loss))
         throw new Error(`training diverged at step ${adam.step + 1} (loss ${loss})`);
       const t2 = performance.now();
-      const lr = learningRate(config.schedule, adam.step);
+      const lr = learningRate(config.schedule, adam.step, budgetUsed(budget, adam.step, elapsed()));
       adamStep(weights, grads, adam, lr);
       if (average)
         updateAverage(
@@ -281,4 +286,13 @@ export async function train(
     wallClockSeconds: priorSeconds + elapsed(),
     ...(best ? { best } : {}),
   };
+}
+
+/** Fraction of the budget used after `step` steps and `seconds` of this run: the larger of the two. */
+export function budgetUsed(budget: TrainBudget, step: number, seconds: number): number {
+  const bySteps = budget.steps === undefined ? 0 : step / Math.max(1, budget.steps);
+  const before = (budget.minutesBefore ?? 0) * 60;
+  const byTime =
+    budget.minutes === undefined ? 0 : (before + seconds) / Math.max(1e-9, before + budget.minutes * 60);
+  return Math.min(1, Math.max(bySteps, byTime));
 }

@@ -170,6 +170,31 @@ describe('fine-tuning', () => {
     expect(await listInterruptedRuns(modelsDir)).toEqual([]);
   });
 
+  it('decays the learning rate over the budget when asked, across a pause and resume', async () => {
+    const modelsDir = await newModelsDir();
+    const knobs = { ...KNOBS, decay: 'cosine' as const };
+    const rates: number[] = [];
+    const controller = new AbortController();
+    const onEvent = (e: FinetuneEvent) => {
+      if (e.kind !== 'step') return;
+      rates.push(e.lr);
+      if (e.step === 2) controller.abort();
+    };
+    const env = { modelsDir, roots: [base.root] };
+    const paused = await startFinetune(request('decaying', { budget: { steps: 4 }, knobs }), env, {
+      signal: controller.signal,
+      onEvent,
+    });
+    expect(paused).toMatchObject({ status: 'paused', step: 2 });
+    expect(await resumeFinetune('decaying', env, { onEvent })).toMatchObject({ status: 'saved', steps: 4 });
+    // Update k (0-based) runs at 1e-3 * (1 + cos(pi k / 4)) / 2: the resumed run goes on where it stopped.
+    const expected = [0, 1, 2, 3].map((k) => 1e-3 * 0.5 * (1 + Math.cos((Math.PI * k) / 4)));
+    expect(rates).toHaveLength(4);
+    rates.forEach((rate, k) => {
+      expect(rate).toBeCloseTo(expected[k], 12);
+    });
+  });
+
   it("fast mode trains the decoder and the encoder's tail, not its head", async () => {
     const modelsDir = await newModelsDir();
     const result = await startFinetune(request('fast one', { mode: 'fast', budget: { steps: 2 } }), {
