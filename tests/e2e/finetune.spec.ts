@@ -76,7 +76,7 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await expect(report.getByTestId('usable-count')).toHaveText('5 usable photos');
   const skipped = report.getByTestId('skipped-files');
   await expect(skipped).toContainText('tiny.png too-small');
-  await expect(skipped).toContainText('broken.png truncated');
+  await expect(skipped).toContainText('broken.png truncated: The file is truncated or damaged');
   await screenshot(page, 'finetune-scan');
 
   // A run that is cancelled leaves no model and nothing to resume.
