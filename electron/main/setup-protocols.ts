@@ -28,7 +28,9 @@ export function setupProtocols(service: AppService): void {
     const file = resolve(RENDERER_DIR, `.${path}`);
     const inside = relative(RENDERER_DIR, file);
     if (inside.startsWith('..') || inside.startsWith(sep)) return notFound();
-    const response = await net.fetch(pathToFileURL(file).href);
+    // net.fetch rejects for a file that is not there; the page gets a 404, not a failed request.
+    const response = await net.fetch(pathToFileURL(file).href).catch(() => undefined);
+    if (!response) return notFound();
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
