@@ -57,6 +57,9 @@ export async function buildApp(): Promise<void> {
         'inference-worker': join(ROOT, 'electron/core/service/inference-worker.ts'),
         // Likewise: finetune-bridge starts `./finetune-worker.js`.
         'finetune-worker': join(ROOT, 'electron/core/finetune/finetune-worker.ts'),
+        // And the training data sampler (train/data/sampler.ts) starts `./sampler-worker.js`:
+        // without it every fine-tune failed at once in the built app ("Cannot find module").
+        'sampler-worker': join(ROOT, 'electron/core/train/data/sampler-worker.ts'),
       },
       'es',
       '[name].js',

@@ -270,6 +270,8 @@ export class FinetuneService {
       } else this.update({ kind: 'paused', name: result.name, step: result.step });
       return;
     }
+    // The model list first: a renderer told 'done' may select the new model at once.
+    await this.options.modelsChanged({ kind: 'added', name: result.name });
     this.update({
       kind: 'done',
       result: {
@@ -284,7 +286,6 @@ export class FinetuneService {
         example: result.example ? this.examplePayload(result.example) : null,
       },
     });
-    await this.options.modelsChanged({ kind: 'added', name: result.name });
   }
 
   private examplePayload(example: HeldOutExample): FinetuneExample {

@@ -9,11 +9,13 @@
  *   node tests/helpers/electron-stand-in/drive-built-app.mjs <photo.png>
  * (cwd: the repository root; STAND_IN_USER_DATA and LIIF_MODELS_DIR: empty folders)
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { register } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import sharp from 'sharp';
 
 const standInUrl = new URL('./electron.mjs', import.meta.url).href;
 register('./hooks.mjs', import.meta.url, { data: { standIn: standInUrl } });
@@ -97,6 +99,20 @@ report.apiMethods = Object.keys(liif).sort();
 /** @type {Array<{ kind: string, queue?: { items: Array<Record<string, any>> } }>} */
 const events = [];
 /** @type {() => void} */ (liif.onEvent((/** @type {any} */ e) => events.push(e)));
+// The renderer's first call on load: it starts the worker and opens the model.
+const first = await liif.snapshot();
+report.firstSnapshot = {
+  queued: first.queue.items.length,
+  models: first.models.map((/** @type {any} */ m) => m.name),
+};
+report.firstEngine = await until(
+  () =>
+    events
+      .filter((e) => e.kind === 'engine')
+      .map((e) => /** @type {any} */ (e).engine)
+      .find((engine) => engine.state === 'ready' || engine.state === 'error'),
+  'the engine to open the default model',
+);
 record.nextDialogPaths = [photo];
 report.added = await liif.openFiles();
 await liif.updateSettings({ size: { mode: 'scale', scale: 2.5 } });
@@ -119,6 +135,89 @@ const thumbnail = await imageProtocol(
 );
 report.thumbnail = { status: thumbnail.status, type: thumbnail.headers.get('content-type') };
 report.unknownImage = (await imageProtocol(new Request('liif-image://image/not-an-id'))).status;
+
+// Fine-tuning, in the built fine-tune worker: a folder chosen in the dialog, two steps.
+const tunePhotos = await mkdtemp(join(tmpdir(), 'liif-stand-in-tune-'));
+for (const [i, colour] of [
+  [40, 90, 200],
+  [220, 180, 40],
+  [30, 160, 90],
+].entries()) {
+  const noise = await sharp({
+    create: { width: 256, height: 256, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+  })
+    .blur(1.5)
+    .png()
+    .toBuffer();
+  await sharp({
+    create: {
+      width: 256,
+      height: 256,
+      channels: 3,
+      background: { r: colour[0], g: colour[1], b: colour[2] },
+    },
+  })
+    .composite([{ input: noise, blend: 'overlay' }])
+    .png()
+    .toFile(join(tunePhotos, `tune-${i}.png`));
+}
+record.nextDialogPaths = [tunePhotos];
+const folder = await liif.chooseFolder();
+const scan = await liif.scanFolders({ folders: [folder], recursive: false });
+report.finetuneScan = { usable: scan.usable.length, skipped: scan.skipped.length };
+await liif.startFinetune({
+  name: 'stand-in-tuned',
+  folders: [folder],
+  recursive: false,
+  base: null,
+  budget: { steps: 2 },
+  mode: 'fast',
+});
+const finished = await until(
+  () =>
+    events
+      .filter((e) => e.kind === 'finetune')
+      .map((e) => /** @type {any} */ (e).update)
+      .find((u) => u.kind === 'done' || u.kind === 'error'),
+  'the fine-tune to finish',
+  240_000,
+);
+report.finetune = {
+  outcome: finished.kind,
+  error: finished.message,
+  steps: finished.result?.steps,
+  name: finished.result?.name,
+  stepEvents: events.filter((e) => e.kind === 'finetune' && /** @type {any} */ (e).update.kind === 'step')
+    .length,
+};
+report.finetuneState = (await liif.finetuneOverview()).status.state;
+// By the time 'done' arrives the model is listed; upscale the photo again with it.
+const modelLists = events.filter((e) => e.kind === 'models').map((e) => /** @type {any} */ (e).models);
+report.modelNames = (modelLists.at(-1) ?? []).map((/** @type {{ name: string }} */ m) => m.name);
+await liif.updateSettings({ model: 'stand-in-tuned' });
+await liif.clearFinished();
+record.nextDialogPaths = [photo];
+await liif.openFiles();
+const before = events.length;
+await liif.start();
+const again = await until(
+  () =>
+    events
+      .slice(before)
+      .flatMap((e) => e.queue?.items ?? [])
+      .find((item) => item.state === 'done' || item.state === 'failed'),
+  'the upscale with the tuned model to finish',
+  120_000,
+);
+report.tunedUpscale = { state: again.state, error: again.error, output: again.output?.path };
+report.engine = await until(
+  () =>
+    events
+      .filter((e) => e.kind === 'engine')
+      .map((e) => /** @type {any} */ (e).engine)
+      .find((engine) => engine.state !== 'loading' && engine.model === 'stand-in-tuned'),
+  'the engine to report the tuned model',
+);
 
 // Calls from anything but our page are refused; navigation, new windows and permissions too.
 const otherSender = { sender: { id: 999 }, senderFrame: { url: 'app://renderer/index.html', parent: null } };

@@ -4,8 +4,9 @@
  * builds the bundles and runs them in plain Node against a recording stand-in for Electron's API
  * (tests/helpers/electron-stand-in), which catches what only the built layout can get wrong: a
  * bundle that does not load, a preload that requires more than `electron` (sandboxed preloads
- * cannot), a worker file the bridge cannot find, a handler or protocol not registered, a payload
- * that IPC's structured clone would refuse, a quit that hangs. It does not check Electron itself.
+ * cannot), a worker file the bridge cannot find (it found one: fine-tuning's data sampler was
+ * missing from dist/main), a handler or protocol not registered, a payload that IPC's structured
+ * clone would refuse, a quit that hangs. It does not check Electron itself.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -41,6 +42,14 @@ interface Report {
   readonly windowOpen: unknown;
   readonly permission: { requested: boolean; checked: boolean };
   readonly quitCalls: number;
+  readonly firstSnapshot: { queued: number; models: string[] };
+  readonly firstEngine: { state: string; model?: string; provider?: string };
+  readonly finetuneScan: { usable: number; skipped: number };
+  readonly finetune: { outcome: string; error?: string; steps?: number; name?: string; stepEvents: number };
+  readonly finetuneState: string;
+  readonly modelNames: string[];
+  readonly tunedUpscale: { state: string; error?: string; output?: string };
+  readonly engine: { state: string; model?: string };
 }
 
 describe('the built app, started against a stand-in for Electron', () => {
@@ -55,7 +64,7 @@ describe('the built app, started against a stand-in for Electron', () => {
       .toFile(photo);
     const { stdout } = await promisify(execFile)(process.execPath, [DRIVER, photo], {
       cwd: ROOT,
-      timeout: 150_000,
+      timeout: 300_000,
       env: {
         ...process.env,
         STAND_IN_USER_DATA: await mkdtemp(join(tmpdir(), 'liif-built-user-data-')),
@@ -63,7 +72,7 @@ describe('the built app, started against a stand-in for Electron', () => {
       },
     });
     report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Report;
-  }, 180_000);
+  }, 320_000);
 
   it('opens one secure window on the app:// page, with every channel and the menu', () => {
     expect(report.windowUrl).toBe('app://renderer/index.html');
@@ -89,6 +98,12 @@ describe('the built app, started against a stand-in for Electron', () => {
   });
 
   it('upscales a photo picked in the dialog through the preload, in the built worker', () => {
+    expect(report.firstSnapshot).toEqual({ queued: 0, models: ['liif-edsr-baseline'] });
+    expect(report.firstEngine).toMatchObject({
+      state: 'ready',
+      model: 'liif-edsr-baseline',
+      provider: 'cpu',
+    });
     expect(report.added.added).toBe(1);
     expect(report.item).toMatchObject({
       state: 'done',
@@ -98,6 +113,19 @@ describe('the built app, started against a stand-in for Electron', () => {
     expect(report.thumbnail.status).toBe(200);
     expect(report.thumbnail.type).toMatch(/^image\//);
     expect(report.unknownImage).toBe(404);
+  });
+
+  it('fine-tunes in the built workers (run and data sampler), lists the model and upscales with it', () => {
+    // The built app once lacked dist/main/sampler-worker.js: every fine-tune failed at its start.
+    expect(report.finetuneScan).toEqual({ usable: 3, skipped: 0 });
+    expect(report.finetune).toEqual({ outcome: 'done', steps: 2, name: 'stand-in-tuned', stepEvents: 2 });
+    expect(report.finetuneState).toBe('done');
+    expect(report.modelNames).toEqual(['liif-edsr-baseline', 'stand-in-tuned']);
+    expect(report.tunedUpscale).toEqual({
+      state: 'done',
+      output: join(photos, 'upscaled', 'photo_100x75 (1).png'),
+    });
+    expect(report.engine).toMatchObject({ state: 'ready', model: 'stand-in-tuned' });
   });
 
   it('refuses other senders and bad payloads, navigation, new windows and permissions', () => {
