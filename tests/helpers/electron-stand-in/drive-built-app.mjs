@@ -105,26 +105,16 @@ report.firstSnapshot = {
   queued: first.queue.items.length,
   models: first.models.map((/** @type {any} */ m) => m.name),
 };
-report.firstEngine = await until(
-  () =>
-    events
-      .filter((e) => e.kind === 'engine')
-      .map((e) => /** @type {any} */ (e).engine)
-      .find((engine) => engine.state === 'ready' || engine.state === 'error'),
+report.firstEngine = await pushed(
+  'engine',
+  (engine) => engine.state === 'ready' || engine.state === 'error',
   'the engine to open the default model',
 );
 record.nextDialogPaths = [photo];
 report.added = await liif.openFiles();
 await liif.updateSettings({ size: { mode: 'scale', scale: 2.5 } });
 await liif.start();
-const done = await until(
-  () =>
-    events
-      .flatMap((e) => e.queue?.items ?? [])
-      .find((item) => item.state === 'done' || item.state === 'failed'),
-  'the upscale to finish',
-  120_000,
-);
+const done = await finishedItem(0, 'the upscale to finish');
 report.item = { state: done.state, error: done.error, target: done.target, output: done.output };
 report.progressEvents = events.filter((e) => e.kind === 'progress').length;
 const imageProtocol = /** @type {(r: Request) => Promise<Response>} */ (
@@ -173,12 +163,9 @@ await liif.startFinetune({
   budget: { steps: 2 },
   mode: 'fast',
 });
-const finished = await until(
-  () =>
-    events
-      .filter((e) => e.kind === 'finetune')
-      .map((e) => /** @type {any} */ (e).update)
-      .find((u) => u.kind === 'done' || u.kind === 'error'),
+const finished = await pushed(
+  'finetune',
+  (update) => update.kind === 'done' || update.kind === 'error',
   'the fine-tune to finish',
   240_000,
 );
@@ -200,22 +187,11 @@ record.nextDialogPaths = [photo];
 await liif.openFiles();
 const before = events.length;
 await liif.start();
-const again = await until(
-  () =>
-    events
-      .slice(before)
-      .flatMap((e) => e.queue?.items ?? [])
-      .find((item) => item.state === 'done' || item.state === 'failed'),
-  'the upscale with the tuned model to finish',
-  120_000,
-);
+const again = await finishedItem(before, 'the upscale with the tuned model to finish');
 report.tunedUpscale = { state: again.state, error: again.error, output: again.output?.path };
-report.engine = await until(
-  () =>
-    events
-      .filter((e) => e.kind === 'engine')
-      .map((e) => /** @type {any} */ (e).engine)
-      .find((engine) => engine.state !== 'loading' && engine.model === 'stand-in-tuned'),
+report.engine = await pushed(
+  'engine',
+  (engine) => engine.state !== 'loading' && engine.model === 'stand-in-tuned',
   'the engine to report the tuned model',
 );
 
@@ -253,6 +229,41 @@ const tooLong = sleep(30_000, { unref: true }).then(() =>
 await Promise.race([quit, tooLong]);
 report.quitCalls = record.quitCalls;
 console.log(JSON.stringify(report));
+
+/** The first queue item pushed as done or failed, in the events from index `from` on. */
+function finishedItem(/** @type {number} */ from, /** @type {string} */ what) {
+  return until(
+    () =>
+      events
+        .slice(from)
+        .flatMap((e) => e.queue?.items ?? [])
+        .find((item) => item.state === 'done' || item.state === 'failed'),
+    what,
+    120_000,
+  );
+}
+
+/**
+ * The first pushed event of `kind` (its payload: `engine` for 'engine', `update` for 'finetune')
+ * that `test` accepts, waiting for it.
+ */
+function pushed(
+  /** @type {'engine' | 'finetune'} */ kind,
+  /** @type {(payload: any) => boolean} */ test,
+  /** @type {string} */ what,
+  ms = 30_000,
+) {
+  const field = kind === 'engine' ? 'engine' : 'update';
+  return until(
+    () =>
+      events
+        .filter((e) => e.kind === kind)
+        .map((e) => /** @type {any} */ (e)[field])
+        .find(test),
+    what,
+    ms,
+  );
+}
 
 /** Polls `probe` until it returns something, or fails after `ms`. */
 async function until(/** @type {() => any} */ probe, /** @type {string} */ what, ms = 30_000) {
