@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
@@ -264,6 +265,37 @@ describe('fine-tuning', () => {
     expect(improved.result.selectedStep).toBeGreaterThan(0);
     expect(improved.result.tuned.psnr).toBeGreaterThan(improved.result.base.psnr);
     expect(improved.model.manifest.training).toMatchObject({ selectedStep: improved.result.selectedStep });
+  });
+
+  it('a save that fails replaces nothing, says so and keeps the run to resume', async () => {
+    const modelsDir = await newModelsDir();
+    const env = { modelsDir, roots: [base.root] };
+    // Something else takes the model's place while it is being saved (a full disk fails the same
+    // way, at a different moment: saveModel catches every failure alike).
+    const squatter = join(modelsDir, 'crowded');
+    const failed = startFinetune(request('crowded', { budget: { steps: 2 } }), env, {
+      onEvent: (e) => {
+        if (e.kind === 'saving') writeFileSync(squatter, 'not a model');
+      },
+    });
+    await expect(failed).rejects.toMatchObject({
+      code: 'save-failed',
+      message: expect.stringMatching(
+        /could not save the model "crowded".*nothing was replaced, the checkpoint is kept/,
+      ),
+    });
+    expect(await readFile(squatter, 'utf8')).toBe('not a model');
+    const runs = await listInterruptedRuns(modelsDir);
+    expect(runs.map((r) => [r.run.name, r.hasCheckpoint])).toEqual([['crowded', true]]);
+
+    await rm(squatter);
+    const steps: number[] = [];
+    const saved = await resumeFinetune('crowded', env, {
+      onEvent: (e) => e.kind === 'step' && steps.push(e.step),
+    });
+    expect(saved).toMatchObject({ status: 'saved', steps: 2 });
+    expect(steps).toEqual([]);
+    expect((await listModels([modelsDir])).map((m) => m.name)).toEqual(['crowded']);
   });
 
   it('refuses a taken name, a bad name and a folder without photos before training', async () => {
