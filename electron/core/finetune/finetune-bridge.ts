@@ -7,7 +7,8 @@
  * terminated then: terminating a thread that is still inside onnxruntime (releasing its sessions,
  * say) aborts the whole process (inference-bridge.ts). terminate is the last resort, for a worker
  * that has not ended END_GRACE_MS after answering, or has not paused PAUSE_GRACE_MS after being
- * asked; that loses at most the last checkpoint interval, exactly like a crash.
+ * asked; that loses at most the last checkpoint interval, exactly like a crash. A run's promise
+ * settles once its worker has ended.
  */
 import { Worker } from 'node:worker_threads';
 import type { FinetuneEvent, FinetuneResult } from './finetune.js';
@@ -53,8 +54,9 @@ export function runFinetuneInWorker(
       settled = true;
       signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
-      terminateUnlessEnded(worker, terminateAfterMs);
-      outcome();
+      // Settles once the thread is gone, so that closing the app after a pause never exits the
+      // process under a worker still inside onnxruntime.
+      void ended(worker, terminateAfterMs).then(outcome);
     };
     const onAbort = () => {
       send({ type: 'pause' });
@@ -94,14 +96,14 @@ export function runFinetuneInWorker(
   });
 }
 
-/** Terminates the worker if it has not ended by itself within `ms` (0: now, if still running). */
-function terminateUnlessEnded(worker: Worker, ms: number): void {
-  if (worker.threadId < 0) return;
-  if (ms <= 0) {
-    void worker.terminate();
-    return;
-  }
-  const timer = setTimeout(() => void worker.terminate(), ms);
-  timer.unref();
-  worker.once('exit', () => clearTimeout(timer));
+/** Resolves when the worker has ended: by itself within `ms`, or else terminated (0: at once). */
+function ended(worker: Worker, ms: number): Promise<void> {
+  if (worker.threadId < 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate(), Math.max(0, ms));
+    worker.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -64,7 +64,7 @@ describe('fine-tuning in a worker thread', () => {
     expect((await listModels([env.modelsDir])).map((m) => m.name)).toEqual(['bridged']);
   });
 
-  it('lets the worker end by itself after it answers, without terminating it', async () => {
+  it('lets the worker end by itself after it answers, without terminating it, then settles', async () => {
     // Terminating a thread inside onnxruntime aborts the process (inference-bridge.ts), so the
     // bridge must not terminate a worker that has just answered and may be releasing its sessions.
     const env = { modelsDir: await mkdtemp(join(tmpdir(), 'liif-bridge-models-')), roots: [base.root] };
@@ -86,6 +86,8 @@ describe('fine-tuning in a worker thread', () => {
     });
     const done = await runFinetuneInWorker({ kind: 'start', request, env }, {}, start);
     expect(done).toMatchObject({ status: 'saved', steps: 1 });
+    // The result comes once the thread has ended: closing the app after it is safe.
+    expect(worker?.threadId).toBe(-1);
     expect(await exitCode).toBe(0);
     expect(terminated).toBe(false);
     expect(worker).toBeInstanceOf(Worker);
