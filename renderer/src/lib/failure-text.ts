@@ -4,7 +4,9 @@
  * file's name first, then the plain reason, then the library's own words. Beside the file's name
  * in the queue the name is repeated noise and the library's words mean nothing to most users, so
  * the row shows the reason as a sentence and keeps the rest as a detail (shown smaller, and whole
- * in the tooltip).
+ * in the tooltip). The parts are read back from the text because that is all that reaches the
+ * queue: a failure crosses the inference worker's boundary as a message string (worker-protocol.ts),
+ * so ImageError's reason and detail are gone by then; carrying them as fields would be the deeper fix.
  */
 export interface FailureText {
   /** The reason in plain words, as a sentence. */
