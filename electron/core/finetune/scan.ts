@@ -28,6 +28,7 @@ export interface SkippedFile {
   readonly path: string;
   /** 'too-small', or an ImageError reason ('truncated', 'not-an-image', 'too-large', ...). */
   readonly reason: string;
+  /** What is wrong, in plain words, without the file's name (shown beside it). */
   readonly message: string;
 }
 
@@ -126,7 +127,7 @@ export async function scanFolders(
       }
     } catch (err) {
       if (!(err instanceof ImageError)) throw err;
-      skipped.push({ path, reason: err.reason, message: err.message });
+      skipped.push({ path, reason: err.reason, message: err.text });
     }
   }
   if (usable.length === 0) {

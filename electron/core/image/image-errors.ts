@@ -32,12 +32,15 @@ export class ImageError extends Error {
   override readonly name = 'ImageError';
   readonly path: string;
   readonly reason: ImageErrorReason;
+  /** The message without the file's name, for lists that show the name beside it. */
+  readonly text: string;
 
   constructor(path: string, reason: ImageErrorReason, detail?: string, options?: { cause?: unknown }) {
     const text = detail ? `${REASON_TEXT[reason]}: ${detail}` : REASON_TEXT[reason];
     super(`${basename(path)}: ${text}`, options);
     this.path = path;
     this.reason = reason;
+    this.text = text;
   }
 }
 

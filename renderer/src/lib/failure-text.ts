@@ -26,7 +26,8 @@ export function failureText(name: string, message: string): FailureText {
   return { reason: sentence(reason), ...(detail ? { detail } : {}) };
 }
 
-function sentence(text: string): string {
+/** The text as a sentence: a capital first letter and a full stop. */
+export function sentence(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return 'Failed.';
   const capital = trimmed[0].toUpperCase() + trimmed.slice(1);

@@ -29,6 +29,8 @@ describe('scanFolders', () => {
     expect(skipped['cut.png']).toBe('truncated');
     expect(Object.keys(skipped)).not.toContain('notes.txt');
     expect(report.skipped.find((s) => s.reason === 'too-small')?.message).toMatch(/12x30/);
+    // Listed beside the file's name, so the message does not repeat it.
+    expect(report.skipped.find((s) => s.reason === 'truncated')?.message).toMatch(/^the file is truncated/);
     expect(report.histogram.reduce((a, b) => a + b.count, 0)).toBe(report.usable.length);
     expect(report.histogram[0]).toMatchObject({ label: '0-255', count: report.usable.length });
     expect(report.totalCrops[0]).toBe(report.usable.reduce((a, im) => a + im.crops[0], 0));
