@@ -2,7 +2,7 @@
  * What travels over the channels: requests, results and pushed events. Shared by the main process,
  * the preload, the renderer and the HTTP test transport. Plain data only (structured-clone safe).
  *
- * A few unions mirror core types (OutputFormat, ConflictPolicy, ProviderChoice) so the renderer's
+ * A few types mirror core ones (OutputFormat, ConflictPolicy, ProviderChoice, FailureParts) so the renderer's
  * type graph stays free of Node modules; electron/core/service checks they stay equal.
  */
 import type { Channel } from './channels.js';
@@ -77,6 +77,12 @@ export interface PixelSize {
   readonly height: number;
 }
 
+/** A failure in parts (core: image-errors.ts): the reason without the file's name, and its cause. */
+export interface FailureParts {
+  readonly reason: string;
+  readonly detail?: string;
+}
+
 export interface QueueItem {
   readonly id: string;
   /** File name, for display. */
@@ -99,6 +105,8 @@ export interface QueueItem {
   readonly etaMs?: number;
   /** Plain-words failure, naming the file. */
   readonly error?: string;
+  /** The same failure in parts, for showing beside the file's name. */
+  readonly failure?: FailureParts;
   readonly output?: {
     readonly image: ImageRef;
     readonly path: string;

@@ -34,6 +34,8 @@ export class ImageError extends Error {
   readonly reason: ImageErrorReason;
   /** The message without the file's name, for lists that show the name beside it. */
   readonly text: string;
+  /** The low-level cause (the library's own words), when there is one. */
+  readonly detail?: string;
 
   constructor(path: string, reason: ImageErrorReason, detail?: string, options?: { cause?: unknown }) {
     const text = detail ? `${REASON_TEXT[reason]}: ${detail}` : REASON_TEXT[reason];
@@ -41,7 +43,23 @@ export class ImageError extends Error {
     this.path = path;
     this.reason = reason;
     this.text = text;
+    if (detail) this.detail = detail;
   }
+}
+
+/**
+ * A failure in parts, for a list that shows the file's name beside it: the reason in plain words
+ * without the name, and the low-level cause apart (the app shows it smaller).
+ */
+export interface FailureParts {
+  readonly reason: string;
+  readonly detail?: string;
+}
+
+export function failureParts(err: unknown): FailureParts {
+  if (err instanceof ImageError)
+    return { reason: REASON_TEXT[err.reason], ...(err.detail ? { detail: err.detail } : {}) };
+  return { reason: errorText(err) };
 }
 
 /** The text of anything thrown, on one line (libvips joins its error log with newlines). */

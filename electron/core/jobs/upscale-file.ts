@@ -5,7 +5,7 @@
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { exists } from '../image/atomic-file.js';
-import { errorText, ImageError } from '../image/image-errors.js';
+import { errorText, type FailureParts, failureParts, ImageError } from '../image/image-errors.js';
 import {
   DEFAULT_NAME_TEMPLATE,
   extensionFor,
@@ -57,7 +57,10 @@ export interface UpscaleFileResult {
   readonly seconds: number;
   readonly provider?: string;
   readonly usedModel?: boolean;
+  /** The failure in words, naming the file. */
   readonly error?: string;
+  /** The same failure in parts, without the name (image-errors.ts failureParts). */
+  readonly failure?: FailureParts;
 }
 
 export function defaultOutputDir(input: string): string {
@@ -136,6 +139,6 @@ export async function upscaleFile(
       return { input, status: 'cancelled', seconds: seconds(), error: 'cancelled' };
     // Image errors already name the file; anything else (size limits, model errors) gets its name.
     const text = error instanceof ImageError ? errorText(error) : `${basename(input)}: ${errorText(error)}`;
-    return { input, status: 'failed', seconds: seconds(), error: text };
+    return { input, status: 'failed', seconds: seconds(), error: text, failure: failureParts(error) };
   }
 }

@@ -21,7 +21,7 @@ import type {
 } from '../../ipc/payloads.js';
 import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
 import type { FinetuneKnobs } from '../finetune/finetune-run.js';
-import { errorText } from '../image/image-errors.js';
+import { errorText, failureParts } from '../image/image-errors.js';
 import { outputFileName } from '../image/output-name.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
@@ -310,6 +310,7 @@ export class AppService {
       progress: entry.progress,
       ...(entry.etaMs !== undefined ? { etaMs: entry.etaMs } : {}),
       ...(entry.error ? { error: entry.error } : {}),
+      ...(entry.failure ? { failure: entry.failure } : {}),
       ...(entry.output ? { output: { ...entry.output, image: this.images.ref(entry.output.path) } } : {}),
       ...(entry.seconds !== undefined ? { seconds: entry.seconds } : {}),
       ...(entry.override ? { override: entry.override } : {}),
@@ -336,11 +337,17 @@ export class AppService {
     if (!entry.size) {
       // It could not be read when added; on a retry the file may have been fixed.
       const [probed] = await probeEntries([entry.path], () => entry.id);
-      if (!probed.size) return { status: 'failed', error: probed.error, seconds: 0 };
+      if (!probed.size) return { status: 'failed', error: probed.error, failure: probed.failure, seconds: 0 };
       entry.size = probed.size;
     }
     const job = jobRequest(entry.path, entry.size, entry.override, this.settings);
-    if (!job.ok) return { status: 'failed', error: `${entry.name}: ${job.problem}`, seconds: 0 };
+    if (!job.ok)
+      return {
+        status: 'failed',
+        error: `${entry.name}: ${job.problem}`,
+        failure: { reason: job.problem },
+        seconds: 0,
+      };
     // 'Overwrite' must not replace any photo still in the queue, not only this one.
     const request = { ...job.request, sources: this.queue.entries.map((e) => e.path) };
     try {
@@ -358,10 +365,16 @@ export class AppService {
         seconds: result.seconds,
         ...(written ? { output: written } : {}),
         ...(result.error ? { error: result.error } : {}),
+        ...(result.failure ? { failure: result.failure } : {}),
       };
     } catch (error) {
       if (signal.aborted) return { status: 'cancelled', seconds: 0 };
-      return { status: 'failed', error: `${entry.name}: ${errorText(error)}`, seconds: 0 };
+      return {
+        status: 'failed',
+        error: `${entry.name}: ${errorText(error)}`,
+        failure: failureParts(error),
+        seconds: 0,
+      };
     }
   }
 

@@ -3,7 +3,13 @@
  * Start, pause after the current item, cancel one or all, retry failed, remove, clear finished.
  * Knows nothing about images or models; the service supplies the runner and listens for changes.
  */
-import type { ItemOverride, ItemState, OverallProgress, PixelSize } from '../../ipc/payloads.js';
+import type {
+  FailureParts,
+  ItemOverride,
+  ItemState,
+  OverallProgress,
+  PixelSize,
+} from '../../ipc/payloads.js';
 
 export interface QueueEntry {
   readonly id: string;
@@ -16,6 +22,7 @@ export interface QueueEntry {
   progress: number;
   etaMs?: number;
   error?: string;
+  failure?: FailureParts;
   output?: { readonly path: string; readonly width: number; readonly height: number };
   seconds?: number;
   startedAt?: number;
@@ -25,6 +32,7 @@ export interface RunOutcome {
   readonly status: 'done' | 'skipped' | 'failed' | 'cancelled';
   readonly output?: { readonly path: string; readonly width: number; readonly height: number };
   readonly error?: string;
+  readonly failure?: FailureParts;
   readonly seconds: number;
 }
 
@@ -170,6 +178,7 @@ export class BatchQueue {
     entry.progress = 0;
     entry.etaMs = undefined;
     entry.error = undefined;
+    entry.failure = undefined;
     entry.output = undefined;
     entry.seconds = undefined;
   }
@@ -196,6 +205,7 @@ export class BatchQueue {
       entry.progress = 0;
       entry.etaMs = undefined;
       entry.error = undefined;
+      entry.failure = undefined;
       entry.startedAt = performance.now();
       this.hooks.changed();
       const outcome = await this.hooks
@@ -204,13 +214,10 @@ export class BatchQueue {
           entry.etaMs = etaMs;
           this.hooks.progressed(entry);
         })
-        .catch(
-          (error: unknown): RunOutcome => ({
-            status: 'failed',
-            error: error instanceof Error ? error.message : String(error),
-            seconds: 0,
-          }),
-        );
+        .catch((error: unknown): RunOutcome => {
+          const message = error instanceof Error ? error.message : String(error);
+          return { status: 'failed', error: message, failure: { reason: message }, seconds: 0 };
+        });
       this.current = undefined;
       // A job that finished writing before the abort landed keeps its result.
       const cancelled =
@@ -219,6 +226,7 @@ export class BatchQueue {
       entry.progress = entry.state === 'done' || entry.state === 'skipped' ? 1 : 0;
       entry.etaMs = undefined;
       entry.error = cancelled ? undefined : outcome.error;
+      entry.failure = cancelled ? undefined : outcome.failure;
       entry.output = cancelled ? undefined : outcome.output;
       entry.seconds = outcome.seconds;
       if (this.pausing) {

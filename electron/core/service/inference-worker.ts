@@ -132,6 +132,7 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
         status: 'failed',
         seconds: 0,
         error: `the model could not be opened: ${errorText(error)}`,
+        failure: { reason: 'the model could not be opened', detail: errorText(error) },
       };
     }
   },

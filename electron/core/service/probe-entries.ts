@@ -1,6 +1,6 @@
 /** New queue entries for files: their size from the header only, or a plain-words failure. */
 import { basename } from 'node:path';
-import { errorText } from '../image/image-errors.js';
+import { errorText, failureParts } from '../image/image-errors.js';
 import { probeImage } from '../image/read-image.js';
 import type { QueueEntry } from './batch-queue.js';
 
@@ -25,6 +25,7 @@ export async function probeEntries(files: readonly string[], nextId: () => strin
         // Unreadable from the start: fail now, in plain words, instead of when its turn comes.
         entry.state = 'failed';
         entry.error = errorText(error);
+        entry.failure = failureParts(error);
       }
     }
   };

@@ -3,8 +3,9 @@
  * This file fails to compile when a mirror drifts from its core original.
  */
 
-import type { ConflictPolicy, OutputFormat, ProviderChoice } from '../../ipc/payloads.js';
+import type { ConflictPolicy, FailureParts, OutputFormat, ProviderChoice } from '../../ipc/payloads.js';
 import type { ConflictPolicy as CoreConflict } from '../image/atomic-file.js';
+import type { FailureParts as CoreFailure } from '../image/image-errors.js';
 import type { OutputFormat as CoreFormat } from '../image/output-name.js';
 import type { ProviderChoice as CoreProvider } from '../infer/onnx-runtime.js';
 
@@ -14,4 +15,5 @@ export const MIRRORS_MATCH: [
   Same<OutputFormat, CoreFormat>,
   Same<ConflictPolicy, CoreConflict>,
   Same<ProviderChoice, CoreProvider>,
-] = [true, true, true];
+  Same<FailureParts, CoreFailure>,
+] = [true, true, true, true];

@@ -60,6 +60,11 @@ describe('app service (real worker, tiny random model)', () => {
     const items = f.service.queueSnapshot().items;
     expect(items.map((i) => i.state)).toEqual(['done', 'done', 'failed']);
     expect(items[2].error).toMatch(/^c\.png: the file is truncated or damaged/);
+    // The same failure in parts, for the row beside the file's name: no name, the cause apart.
+    expect(items[2].failure?.reason).toBe(
+      'the file is truncated or damaged (image data ends early or is corrupt)',
+    );
+    expect(items[2].failure?.detail).toEqual(expect.any(String));
     expect(await sizeOf(items[0].output!.path)).toEqual([100, 75]);
     expect(await sizeOf(items[1].output!.path)).toEqual([80, 80]);
     expect((await readdir(join(f.photos, 'upscaled'))).sort()).toEqual(['a_100x75.png', 'b_80x80.png']);
