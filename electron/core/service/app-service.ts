@@ -21,7 +21,7 @@ import type {
 } from '../../ipc/payloads.js';
 import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
 import type { FinetuneKnobs } from '../finetune/finetune-run.js';
-import { errorText, failureParts } from '../image/image-errors.js';
+import { errorText, type FailureParts, failureParts } from '../image/image-errors.js';
 import { outputFileName } from '../image/output-name.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
@@ -337,17 +337,11 @@ export class AppService {
     if (!entry.size) {
       // It could not be read when added; on a retry the file may have been fixed.
       const [probed] = await probeEntries([entry.path], () => entry.id);
-      if (!probed.size) return { status: 'failed', error: probed.error, failure: probed.failure, seconds: 0 };
+      if (!probed.size) return failed(probed.error, probed.failure);
       entry.size = probed.size;
     }
     const job = jobRequest(entry.path, entry.size, entry.override, this.settings);
-    if (!job.ok)
-      return {
-        status: 'failed',
-        error: `${entry.name}: ${job.problem}`,
-        failure: { reason: job.problem },
-        seconds: 0,
-      };
+    if (!job.ok) return failed(`${entry.name}: ${job.problem}`, { reason: job.problem });
     // 'Overwrite' must not replace any photo still in the queue, not only this one.
     const request = { ...job.request, sources: this.queue.entries.map((e) => e.path) };
     try {
@@ -369,12 +363,7 @@ export class AppService {
       };
     } catch (error) {
       if (signal.aborted) return { status: 'cancelled', seconds: 0 };
-      return {
-        status: 'failed',
-        error: `${entry.name}: ${errorText(error)}`,
-        failure: failureParts(error),
-        seconds: 0,
-      };
+      return failed(`${entry.name}: ${errorText(error)}`, failureParts(error));
     }
   }
 
@@ -408,4 +397,9 @@ export class AppService {
       overall: this.queue.overall(now),
     });
   }
+}
+
+/** A queue item's failure outside the worker's own result: the message naming the file, its parts. */
+function failed(error: string | undefined, failure: FailureParts | undefined): RunOutcome {
+  return { status: 'failed', seconds: 0, ...(error ? { error } : {}), ...(failure ? { failure } : {}) };
 }
