@@ -51,6 +51,7 @@ export async function saveModel(
         ...(run.knobs.averageDecay ? { averageDecay: run.knobs.averageDecay } : {}),
         ...(run.knobs.averageFromBase ? { averageFromBase: true } : {}),
         ...(run.knobs.warmupSteps ? { warmupSteps: run.knobs.warmupSteps } : {}),
+        ...(run.knobs.decay === 'cosine' ? { learningRateDecay: 'cosine over the budget' } : {}),
         seed: run.seed,
       },
       scores: {

@@ -98,7 +98,7 @@ report.apiMethods = Object.keys(liif).sort();
 // A user's session: pick a photo in the dialog, choose 2.5x, start, wait for the saved file.
 /** @type {Array<{ kind: string, queue?: { items: Array<Record<string, any>> } }>} */
 const events = [];
-/** @type {() => void} */ (liif.onEvent((/** @type {any} */ e) => events.push(e)));
+liif.onEvent((/** @type {any} */ e) => events.push(e));
 // The renderer's first call on load: it starts the worker and opens the model.
 const first = await liif.snapshot();
 report.firstSnapshot = {

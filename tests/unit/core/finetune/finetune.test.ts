@@ -187,7 +187,12 @@ describe('fine-tuning', () => {
       onEvent,
     });
     expect(paused).toMatchObject({ status: 'paused', step: 2 });
-    expect(await resumeFinetune('decaying', env, { onEvent })).toMatchObject({ status: 'saved', steps: 4 });
+    const saved = await resumeFinetune('decaying', env, { onEvent });
+    expect(saved).toMatchObject({ status: 'saved', steps: 4 });
+    if (saved.status !== 'saved') throw new Error('not saved');
+    expect((await loadModelDir(saved.dir)).manifest.training).toMatchObject({
+      learningRateDecay: 'cosine over the budget',
+    });
     // Update k (0-based) runs at 1e-3 * (1 + cos(pi k / 4)) / 2: the resumed run goes on where it stopped.
     const expected = [0, 1, 2, 3].map((k) => 1e-3 * 0.5 * (1 + Math.cos((Math.PI * k) / 4)));
     expect(rates).toHaveLength(4);
