@@ -11,6 +11,7 @@
  * settles once its worker has ended.
  */
 import { Worker } from 'node:worker_threads';
+import { workerEnded } from '../service/worker-end.js';
 import type { FinetuneEvent, FinetuneResult } from './finetune.js';
 import { FinetuneError } from './finetune-errors.js';
 import type { FinetuneJob, FromFinetuneWorker, ToFinetuneWorker } from './finetune-protocol.js';
@@ -56,7 +57,7 @@ export function runFinetuneInWorker(
       if (killTimer) clearTimeout(killTimer);
       // Settles once the thread is gone, so that closing the app after a pause never exits the
       // process under a worker still inside onnxruntime.
-      void ended(worker, terminateAfterMs).then(outcome);
+      void workerEnded(worker, terminateAfterMs).then(outcome);
     };
     const onAbort = () => {
       send({ type: 'pause' });
@@ -93,17 +94,5 @@ export function runFinetuneInWorker(
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     send({ type: 'run', job });
-  });
-}
-
-/** Resolves when the worker has ended: by itself within `ms`, or else terminated (0: at once). */
-function ended(worker: Worker, ms: number): Promise<void> {
-  if (worker.threadId < 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => void worker.terminate(), Math.max(0, ms));
-    worker.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
   });
 }

@@ -254,15 +254,12 @@ async function execute(
     lrSize: knobs.lrSize,
     queries: knobs.queries,
     cropCandidates: knobs.cropCandidates ?? 1,
-    schedule:
-      knobs.decay === 'cosine'
-        ? {
-            kind: 'cosine-over-budget',
-            base: knobs.learningRate,
-            min: 0,
-            warmupSteps: knobs.warmupSteps ?? 0,
-          }
-        : { kind: 'constant', base: knobs.learningRate, warmupSteps: knobs.warmupSteps ?? 0 },
+    schedule: {
+      ...(knobs.decay === 'cosine'
+        ? { kind: 'cosine-over-budget', base: knobs.learningRate, min: 0 }
+        : { kind: 'constant', base: knobs.learningRate }),
+      warmupSteps: knobs.warmupSteps ?? 0,
+    },
     mode: TRAINING_MODE[run.mode],
     provider: env.provider ?? 'cpu',
     validateEvery: Math.max(1, knobs.validateEvery),

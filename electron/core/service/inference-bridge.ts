@@ -13,6 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { TileProgress } from '../infer/progress.js';
+import { workerEnded } from './worker-end.js';
 import type { FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
 
 export interface CallOptions {
@@ -103,16 +104,7 @@ export class InferenceBridge {
   /** Stops the workers, each after its current native call; pending calls fail. */
   async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     if (this.worker) this.kill(this.worker, 'the app is closing');
-    await Promise.all(
-      [...this.closing].map(async (worker) => {
-        let timer: NodeJS.Timeout | undefined;
-        const lastResort = new Promise<void>((done) => {
-          timer = setTimeout(() => void worker.terminate().then(() => done()), graceMs);
-        });
-        await Promise.race([exited(worker), lastResort]);
-        clearTimeout(timer);
-      }),
-    );
+    await Promise.all([...this.closing].map((worker) => workerEnded(worker, graceMs)));
   }
 
   private send(message: ToWorker): void {
@@ -152,10 +144,4 @@ export class InferenceBridge {
     }
     for (const pending of [...this.pending.values()]) pending.reject(new Error(reason));
   }
-}
-
-/** Resolves when the worker thread has ended (at once if it already has). */
-function exited(worker: Worker): Promise<void> {
-  if (worker.threadId < 0) return Promise.resolve();
-  return new Promise((done) => worker.once('exit', () => done()));
 }
