@@ -123,9 +123,17 @@ export interface InterruptedRunInfo {
   readonly createdAt: string;
 }
 
+/** A run folder whose saved state cannot be read: it can only be discarded. */
+export interface DamagedRunInfo {
+  readonly name: string;
+  /** What is wrong, in words (which file, why). */
+  readonly problem: string;
+}
+
 export interface FinetuneOverview {
   readonly status: FinetuneStatus;
   readonly interrupted: readonly InterruptedRunInfo[];
+  readonly damaged: readonly DamagedRunInfo[];
   /** The folders last scanned (still existing), remembered across reloads and restarts. */
   readonly selection: { readonly folders: readonly string[]; readonly recursive: boolean };
 }

@@ -4,6 +4,7 @@
  * PayloadError; nothing is coerced silently.
  */
 import { isAbsolute } from 'node:path';
+import { checkModelName, NameError } from '../core/model/model-name.js';
 import type { ServiceChannel } from './channels.js';
 import { Channel } from './channels.js';
 import type { FinetuneBudget, FinetuneStartRequest } from './finetune-payloads.js';
@@ -35,7 +36,6 @@ export const LIMITS = {
   maxTemplate: 200,
   maxPreviewSide: 2048,
   maxFolders: 100,
-  maxModelName: 64,
   maxSteps: 10_000_000,
   maxMinutes: 7 * 24 * 60,
 } as const;
@@ -144,7 +144,7 @@ export function parseSettingsPatch(v: unknown): SettingsPatch {
     ...('size' in o ? { size: parseSizeChoice(o.size) } : {}),
     ...('output' in o ? { output: parseOutputPatch(o.output) } : {}),
     ...('provider' in o ? { provider: oneOf(o.provider, PROVIDER_CHOICES, 'provider') } : {}),
-    ...('model' in o ? { model: o.model === null ? null : text(o.model, 'model', 200) } : {}),
+    ...('model' in o ? { model: o.model === null ? null : modelName(o.model, 'model') } : {}),
     ...('recursive' in o ? { recursive: bool(o.recursive, 'recursive') } : {}),
   };
 }
@@ -175,7 +175,15 @@ function none(v: unknown): undefined {
 
 const item = (v: unknown) => ({ id: itemId(record(v, 'request').id) });
 
-const modelName = (v: unknown, what = 'model name') => text(v, what, LIMITS.maxModelName);
+/** The core's one name rule (model-name.ts), so a name that passes here is safe as a folder name there. */
+function modelName(v: unknown, what = 'model name'): string {
+  try {
+    return checkModelName(v, what);
+  } catch (err) {
+    if (err instanceof NameError) throw new PayloadError(err.message);
+    throw err;
+  }
+}
 
 function folders(v: unknown, min = 1): string[] {
   if (!Array.isArray(v) || v.length < min || v.length > LIMITS.maxFolders)

@@ -50,8 +50,7 @@ export async function chooseFolder(service: AppService, window: BrowserWindow): 
 }
 
 function addChosen(service: AppService, paths: string[]): Promise<AddResult> {
-  for (const p of paths) service.chosen.add(p);
-  return service.addPaths({ paths, recursive: service.settings.recursive });
+  return service.addUserPaths({ paths, recursive: service.settings.recursive });
 }
 
 export function setupDialogs(service: AppService, window: BrowserWindow): void {

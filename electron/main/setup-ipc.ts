@@ -43,12 +43,9 @@ export function setupIpc(service: AppService, window: BrowserWindow): void {
   const handlers = serviceHandlers(service);
   const ipcHandlers = new Map<InvokeChannel, MainHandler>();
   // A drop hands over paths the preload read with webUtils from files the user dropped on our
-  // window: they count as chosen. Every other channel only reaches paths chosen before.
-  ipcHandlers.set(Channel.AddPaths, (payload) => {
-    const request = parsers[Channel.AddPaths](payload);
-    for (const path of request.paths) service.chosen.add(path);
-    return service.addPaths(request);
-  });
+  // window (the preload exposes no way to send other paths): what the queue accepts from them
+  // becomes chosen. Every other channel only reaches paths chosen before.
+  ipcHandlers.set(Channel.AddPaths, (payload) => service.addUserPaths(parsers[Channel.AddPaths](payload)));
   for (const channel of SERVICE_CHANNELS) {
     handle(window, channel, ipcHandlers.get(channel) ?? ((payload) => dispatch(handlers, channel, payload)));
   }

@@ -8,9 +8,10 @@ import {
   startFinetune,
 } from '../finetune/finetune.js';
 import { FinetuneError } from '../finetune/finetune-errors.js';
-import type { FinetuneKnobs } from '../finetune/finetune-run.js';
+import { discardRun, type FinetuneKnobs, listRunFolders } from '../finetune/finetune-run.js';
 import { describeHeldOutPhotos } from '../finetune/held-out-photos.js';
 import { type ScanReport, summariseSkips } from '../finetune/scan.js';
+import { checkRunName } from '../model/model-name.js';
 import { defaultModelRoots, userModelsDir } from '../model/model-registry.js';
 import {
   averageDecayArg,
@@ -37,6 +38,7 @@ Teaches a model your own photos and saves the result as a new model in your mode
   --holdout F         fraction of photos held out to measure quality (default 0.1, at least one)
   --recursive         include subfolders
   --resume            continue the interrupted run called --name (Ctrl-C pauses a run)
+  --discard NAME      forget the interrupted (or damaged) run NAME: its checkpoint and record
   --provider P        auto | cpu | webgpu | cuda | dml | coreml (default cpu)
   --seed S            random seed (default 0)
   --example DIR       write the held-out photo that gained most, shrunk x4 and upscaled back, as
@@ -64,6 +66,19 @@ function knobsFrom(values: Record<string, string | boolean | string[] | undefine
     checkpointEvery: positiveInt(str('checkpoint-every'), '--checkpoint-every'),
     keepBest: values['keep-best'] === true ? true : undefined,
   };
+}
+
+async function discard(name: string, io: { stdout: NodeJS.WriteStream }): Promise<number> {
+  const modelsDir = userModelsDir();
+  const { runs, damaged } = await listRunFolders(modelsDir);
+  const known = [...runs.map((r) => r.run.name), ...damaged.map((d) => d.name)];
+  if (!known.includes(checkRunName(name)))
+    throw new UsageError(
+      `there is no interrupted fine-tuning run named "${name}"${known.length ? ` (runs: ${known.join(', ')})` : ''}`,
+    );
+  await discardRun(modelsDir, name);
+  io.stdout.write(`discarded the fine-tuning run "${checkRunName(name)}"\n`);
+  return 0;
 }
 
 function scanLines(report: ScanReport): string[] {
@@ -94,6 +109,7 @@ export async function finetuneCommand(
       holdout: { type: 'string' },
       recursive: { type: 'boolean' },
       resume: { type: 'boolean' },
+      discard: { type: 'string' },
       provider: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
@@ -113,6 +129,7 @@ export async function finetuneCommand(
     io.stdout.write(FINETUNE_HELP);
     return 0;
   }
+  if (values.discard !== undefined) return discard(values.discard, io);
   if (!values.name) throw new UsageError('--name NAME is required');
   if (!values.resume && !values.data?.length) throw new UsageError('--data DIR is required');
   if (values.steps !== undefined && values.minutes !== undefined)
@@ -166,7 +183,8 @@ export async function finetuneCommand(
         );
   } catch (err) {
     if (!(err instanceof FinetuneError)) throw err;
-    io.stderr.write(`liif finetune: ${err.message}\n`);
+    const hint = err.code === 'damaged-run' ? `; to do so: liif finetune --discard "${values.name}"` : '';
+    io.stderr.write(`liif finetune: ${err.message}${hint}\n`);
     return err.code === 'save-failed' ? 1 : 2;
   } finally {
     dispose();

@@ -1,4 +1,5 @@
 import { ModelError } from '../model/model-errors.js';
+import { NameError } from '../model/model-name.js';
 import { EVAL_HELP, evalCommand } from './eval-command.js';
 import { FINETUNE_HELP, finetuneCommand } from './finetune-command.js';
 import { modelsCommand } from './models-command.js';
@@ -65,7 +66,8 @@ export async function runCli(
       io.stderr.write(`liif: ${(error as Error).message}\n\n${COMMAND_HELP[command ?? ''] ?? HELP}`);
       return 2;
     }
-    if (error instanceof ModelError) {
+    // A bad name is a usage error in one line (it was a RangeError's stack trace).
+    if (error instanceof ModelError || error instanceof NameError) {
       io.stderr.write(`liif: ${error.message}\n`);
       return 2;
     }

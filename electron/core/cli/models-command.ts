@@ -28,7 +28,7 @@ export async function modelsCommand(
   switch (action) {
     case 'rename': {
       const [from, to] = args(rest, 2);
-      io.stdout.write(`renamed to ${await renameModel(mine, from, to)}\n`);
+      io.stdout.write(`renamed to ${await renameModel(mine, from, to, roots)}\n`);
       return 0;
     }
     case 'delete': {
@@ -44,7 +44,7 @@ export async function modelsCommand(
     }
     case 'import': {
       const [folder, name] = args(rest, 1, 2);
-      io.stdout.write(`imported as ${await importModel(folder, mine, name)}\n`);
+      io.stdout.write(`imported as ${await importModel(folder, mine, name, roots)}\n`);
       return 0;
     }
     case 'help':

@@ -4,10 +4,12 @@ import { OUTPUT_FORMATS, type OutputFormat } from '../image/output-name.js';
 import type { ConflictPolicy } from '../image/write-image.js';
 import { openModel } from '../infer/open-model.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
+import { OutputFolders } from '../jobs/output-folder.js';
 import { type UpscaleFileResult, upscaleFile } from '../jobs/upscale-file.js';
 import { intInRange, oneOf, providerArg } from './arg-parsers.js';
 import { ProgressBar } from './progress-bar.js';
 import { sizeSpecFromArgs, UsageError } from './size-args.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export const UPSCALE_HELP = `Usage: liif upscale <files or folders...> [options]
 
@@ -85,6 +87,7 @@ export async function upscaleCommand(
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
 
+  const run = { folders: new OutputFolders() };
   const { files, missing } = await collectInputs(positionals, values.recursive === true);
   const results: UpscaleFileResult[] = missing.map((m) => ({
     input: m.path,
@@ -92,14 +95,18 @@ export async function upscaleCommand(
     seconds: 0,
     error: `${m.path}: ${m.error}`,
   }));
+  // Said in text mode too: a missing input used to show only in --json, and alone it printed nothing.
+  for (const m of missing) io.stderr.write(`liif upscale: ${terminalSafe(m.path)}: ${m.error}\n`);
   if (files.length === 0 && missing.length === 0) log('no images found in the given folders');
 
   const engine = files.length > 0 ? await openModel(values.model, provider) : undefined;
   if (engine) log(`model ${engine.model.name} on ${engine.decision.provider} (${engine.decision.reason})`);
   const bar = new ProgressBar(io.stderr);
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  // SIGTERM (a closed terminal, `kill`, a service manager) stops like Ctrl-C: the file being
+  // written is abandoned and its temp file removed, rather than left behind by a hard exit.
+  const onSignal = () => controller.abort();
+  for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
   try {
     for (const [i, input] of files.entries()) {
       if (!engine) break;
@@ -121,15 +128,25 @@ export async function upscaleCommand(
           memoryBudgetMB,
           sources: files,
         },
-        { signal: controller.signal, onProgress: (e) => bar.update(label, e) },
+        { signal: controller.signal, onProgress: (e) => bar.update(label, e), run },
       );
       bar.clear();
       results.push(result);
       log(resultLine(label, result));
-      if (result.status === 'cancelled') break;
+      if (result.status === 'cancelled') {
+        // The inputs not reached are listed too, so a --json summary accounts for every input.
+        for (const rest of files.slice(i + 1))
+          results.push({
+            input: rest,
+            status: 'cancelled',
+            seconds: 0,
+            error: 'cancelled before it started',
+          });
+        break;
+      }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     await engine?.release();
   }
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'cancelled').length;
@@ -146,15 +163,18 @@ export async function upscaleCommand(
   return failed === 0 ? 0 : 1;
 }
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
 function resultLine(label: string, r: UpscaleFileResult): string {
+  const input = terminalSafe(r.input);
   switch (r.status) {
     case 'done':
-      return `${label} ${r.input} -> ${r.output} (${r.width}x${r.height}, ${r.seconds.toFixed(1)}s)`;
+      return `${label} ${input} -> ${terminalSafe(r.output ?? '')} (${r.width}x${r.height}, ${r.seconds.toFixed(1)}s)`;
     case 'skipped':
-      return `${label} ${r.input}: skipped, ${r.output} exists`;
+      return `${label} ${input}: skipped, ${terminalSafe(r.output ?? '')} exists`;
     case 'cancelled':
-      return `${label} ${r.input}: cancelled`;
+      return `${label} ${input}: cancelled`;
     case 'failed':
-      return `${label} failed: ${r.error}`;
+      return `${label} failed: ${terminalSafe(r.error ?? '')}`;
   }
 }

@@ -6,6 +6,7 @@ export type FinetuneErrorCode =
   | 'bad-name'
   | 'name-taken'
   | 'no-run'
+  | 'damaged-run'
   | 'save-failed';
 
 /** A fine-tuning failure to show as is; `code` says which, for the CLI's exit code and the UI. */

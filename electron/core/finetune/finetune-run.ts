@@ -5,11 +5,14 @@
  * resume; it is removed once the model is saved or the run is discarded. listModels skips it (no
  * model.json, and the name starts with a dot).
  */
-import { mkdir, readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { childOf, removeTreeInside } from '../fs/inside-folder.js';
+import { checkRunName } from '../model/model-name.js';
 import { writeFileAtomic } from '../model/safetensors.js';
 import type { TrainingMode } from '../train/training-graph.js';
 import type { ValidationScore } from '../train/validation.js';
+import { FinetuneError } from './finetune-errors.js';
 
 export const WORK_DIR = '.finetune';
 export const RUN_FILE = 'run.json';
@@ -87,7 +90,9 @@ export interface FinetuneRun {
   readonly progress?: { readonly step: number; readonly seconds: number };
 }
 
-export const workDir = (modelsDir: string, name: string) => join(modelsDir, WORK_DIR, name);
+/** `<modelsDir>/.finetune/<name>`; throws NameError for a name that is not a usable run name. */
+export const workDir = (modelsDir: string, name: string) =>
+  childOf(join(modelsDir, WORK_DIR), checkRunName(name));
 export const checkpointPath = (modelsDir: string, name: string) =>
   join(workDir(modelsDir, name), CHECKPOINT_FILE);
 
@@ -96,11 +101,43 @@ export async function saveRun(modelsDir: string, run: FinetuneRun): Promise<void
   await writeFileAtomic(join(workDir(modelsDir, run.name), RUN_FILE), `${JSON.stringify(run, null, 2)}\n`);
 }
 
+/**
+ * The run's record, or undefined when there is none. A record that cannot be read as a run (cut
+ * short by a crash, edited by hand, an unknown version) throws FinetuneError 'damaged-run', which
+ * says to discard it: guessing at a half-read record could train on the wrong photos.
+ */
 export async function loadRun(modelsDir: string, name: string): Promise<FinetuneRun | undefined> {
-  const text = await readFile(join(workDir(modelsDir, name), RUN_FILE), 'utf8').catch(() => undefined);
+  const file = join(workDir(modelsDir, name), RUN_FILE);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const run = JSON.parse(text) as FinetuneRun;
-  return run.version === 1 ? run : undefined;
+  const problem = runProblem(text, checkRunName(name));
+  if (typeof problem === 'string')
+    throw new FinetuneError(
+      'damaged-run',
+      `the saved state of the fine-tuning run "${name}" is damaged (${file}: ${problem}); discard the run and start it again`,
+    );
+  return problem.run;
+}
+
+/** What is wrong with run.json's text, or the run it holds. */
+function runProblem(text: string, name: string): string | { run: FinetuneRun } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return `not valid JSON: ${(err as Error).message}`;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'not a JSON object';
+  const run = json as Partial<FinetuneRun>;
+  if (run.version !== 1) return `unknown version ${JSON.stringify(run.version)}`;
+  if (run.name !== name) return `it names the run ${JSON.stringify(run.name)}, not its folder's name`;
+  for (const key of ['trainFiles', 'holdoutFiles', 'folders'] as const)
+    if (!Array.isArray(run[key]) || !run[key].every((f) => typeof f === 'string'))
+      return `"${key}" is not a list of paths`;
+  for (const key of ['baseDir', 'baseName', 'createdAt', 'mode'] as const)
+    if (typeof run[key] !== 'string') return `"${key}" is missing`;
+  if (typeof run.knobs !== 'object' || run.knobs === null) return '"knobs" is missing';
+  return { run: run as FinetuneRun };
 }
 
 export interface InterruptedRun {
@@ -109,22 +146,52 @@ export interface InterruptedRun {
   readonly hasCheckpoint: boolean;
 }
 
+/** A run folder whose run.json cannot be read: offered for discarding, never for resuming. */
+export interface DamagedRun {
+  readonly name: string;
+  readonly problem: string;
+}
+
 /** Runs left by a pause, a closed app or a crash, oldest first: what the app offers to resume. */
 export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
+  return (await listRunFolders(modelsDir)).runs;
+}
+
+/** Every run folder: the readable runs (oldest first) and the damaged ones (by name). */
+export async function listRunFolders(
+  modelsDir: string,
+): Promise<{ runs: InterruptedRun[]; damaged: DamagedRun[] }> {
   const names = await readdir(join(modelsDir, WORK_DIR)).catch(() => [] as string[]);
   const runs: InterruptedRun[] = [];
+  const damaged: DamagedRun[] = [];
   for (const name of names.sort()) {
-    const run = await loadRun(modelsDir, name).catch(() => undefined);
+    // A folder whose name is not a run name is none of ours (and could not be discarded safely).
+    if (!isRunName(name)) continue;
+    let run: FinetuneRun | undefined;
+    try {
+      run = await loadRun(modelsDir, name);
+    } catch (err) {
+      if (err instanceof FinetuneError) damaged.push({ name, problem: err.message });
+      continue;
+    }
     if (!run) continue;
     const hasCheckpoint = (await stat(checkpointPath(modelsDir, name)).catch(() => undefined)) !== undefined;
     runs.push({ run, hasCheckpoint });
   }
-  return runs.sort((a, b) => a.run.createdAt.localeCompare(b.run.createdAt));
+  return { runs: runs.sort((a, b) => a.run.createdAt.localeCompare(b.run.createdAt)), damaged };
+}
+
+function isRunName(name: string): boolean {
+  try {
+    return checkRunName(name) === name;
+  } catch {
+    return false;
+  }
 }
 
 /** Forgets a run: its checkpoint and run.json. Never touches a saved model or the base model. */
 export async function discardRun(modelsDir: string, name: string): Promise<void> {
-  await rm(workDir(modelsDir, name), { recursive: true, force: true });
+  await removeTreeInside(workDir(modelsDir, name), join(modelsDir, WORK_DIR));
   // The shared .finetune folder goes too once empty (rmdir refuses a non-empty one).
   await rmdir(join(modelsDir, WORK_DIR)).catch(() => undefined);
 }

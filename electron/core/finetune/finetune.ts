@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
-import { checkModelName } from '../model/model-library.js';
+import { checkModelName } from '../model/model-name.js';
 import { listModels, resolveModel } from '../model/model-registry.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
@@ -160,8 +160,9 @@ export async function startFinetune(
   callbacks: FinetuneCallbacks = {},
 ): Promise<FinetuneResult> {
   const name = modelName(request.name);
-  if ((await listModels([env.modelsDir])).some((m) => m.name === name))
-    throw new FinetuneError('name-taken', `a model named "${name}" already exists in ${env.modelsDir}`);
+  // Shipped models count too: a second "liif-edsr-baseline" would be listed twice and never chosen.
+  const taken = (await listModels([...new Set([...env.roots, env.modelsDir])])).find((m) => m.name === name);
+  if (taken) throw new FinetuneError('name-taken', `a model named "${name}" already exists (${taken.dir})`);
   if (await loadRun(env.modelsDir, name))
     throw new FinetuneError(
       'name-taken',

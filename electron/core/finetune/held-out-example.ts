@@ -6,7 +6,7 @@
  * was picked, beside the count of photos that got better and worse, so one good example does not
  * speak alone.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { psnr } from '../eval/metrics.js';
@@ -15,6 +15,7 @@ import { bicubicUpscale, makeEvalPair, shaveFor } from '../eval/protocol.js';
 import { buildModelFiles, LiifEngine } from '../infer/liif-engine.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import type { LiifArchitecture, Weights } from '../model/architecture.js';
+import { writeFileAtomic } from '../model/safetensors.js';
 import { type FloatImage, toRgb8 } from '../train/data/float-image.js';
 import { loadValidationSet } from '../train/validation.js';
 
@@ -78,14 +79,16 @@ export async function writeHeldOutExample(request: ExampleRequest): Promise<Held
     await Promise.all([engines.base.release(), engines.tuned.release()]);
   }
   if (!best) return undefined;
-  await rm(request.outDir, { recursive: true, force: true });
+  // Only our four files are replaced, each atomically: the folder may be one the user named
+  // (`liif finetune --example DIR`), so nothing else in it is touched, let alone the folder removed.
   await mkdir(request.outDir, { recursive: true });
   const images = {} as Record<ExamplePanel, string>;
   for (const [name, image] of Object.entries(best.panels) as [ExamplePanel, FloatImage][]) {
     images[name] = join(request.outDir, `${name}.png`);
-    await sharp(toRgb8(image), { raw: { width: image.width, height: image.height, channels: 3 } })
+    const png = await sharp(toRgb8(image), { raw: { width: image.width, height: image.height, channels: 3 } })
       .png()
-      .toFile(images[name]);
+      .toBuffer();
+    await writeFileAtomic(images[name], png);
   }
   const { original } = best.panels;
   return {

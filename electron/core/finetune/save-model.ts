@@ -2,8 +2,8 @@
  * Saving a finished fine-tune: the model folder (weights, ONNX files, and a model card with the base,
  * the photos, the steps and the before/after held-out scores), written aside and renamed into place.
  */
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeTreeInside } from '../fs/inside-folder.js';
 import { exportModelDir } from '../model/export-model.js';
 import type { LoadedModel } from '../model/model-dir.js';
 import { commitModelFolder } from '../model/model-library.js';
@@ -24,11 +24,12 @@ export async function saveModel(
   env: FinetuneEnv,
   onEvent: FinetuneCallbacks['onEvent'],
 ): Promise<string> {
-  const staging = join(workDir(env.modelsDir, run.name), 'model');
+  const runDir = workDir(env.modelsDir, run.name);
+  const staging = join(runDir, 'model');
   onEvent?.({ kind: 'saving', dir: join(env.modelsDir, run.name) });
   const heldOutImages = Math.min(run.knobs.validationImages ?? 4, run.holdoutFiles.length);
   try {
-    await rm(staging, { recursive: true, force: true });
+    await removeTreeInside(staging, runDir);
     await exportModelDir(staging, base.architecture, weights, {
       name: run.name,
       displayName: run.name,
@@ -68,7 +69,7 @@ export async function saveModel(
     });
     return await commitModelFolder(staging, env.modelsDir, run.name);
   } catch (err) {
-    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    await removeTreeInside(staging, runDir).catch(() => undefined);
     throw new FinetuneError(
       'save-failed',
       `could not save the model "${run.name}" (${(err as Error).message}); nothing was replaced, the checkpoint is kept: resume to try again`,

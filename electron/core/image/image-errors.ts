@@ -9,7 +9,8 @@ export type ImageErrorReason =
   | 'target-too-large'
   | 'would-replace-source'
   | 'unreadable'
-  | 'write-failed';
+  | 'write-failed'
+  | 'folder-not-writable';
 
 const REASON_TEXT: Record<ImageErrorReason, string> = {
   empty: 'the file is empty (0 bytes)',
@@ -22,6 +23,7 @@ const REASON_TEXT: Record<ImageErrorReason, string> = {
     'the output would replace a photo being upscaled; choose another folder or file name, or add a number when the file exists',
   unreadable: 'the file cannot be read',
   'write-failed': 'the image could not be written',
+  'folder-not-writable': 'the output folder cannot be written to (read-only, or no permission)',
 };
 
 /**

@@ -19,6 +19,7 @@ import type { LiifEngine } from '../infer/liif-engine.js';
 import { isAbortError, type ProgressListener } from '../infer/progress.js';
 import { outputGeometry, type SizeSpec } from '../infer/size-spec.js';
 import { upscalePixels } from '../infer/upscale-pixels.js';
+import { OutputFolders } from './output-folder.js';
 
 export interface OutputSettings {
   /** Output folder; default: an `upscaled` folder beside each source. */
@@ -44,6 +45,11 @@ export interface UpscaleFileRequest {
    * counts). With a template like "{name}" and the source's folder, an output lands on a source.
    */
   readonly sources?: readonly string[];
+}
+
+/** Per run: what the run shares between its files (the output folders it has prepared). */
+export interface UpscaleRun {
+  readonly folders: OutputFolders;
 }
 
 export type UpscaleFileStatus = 'done' | 'skipped' | 'failed' | 'cancelled';
@@ -82,7 +88,7 @@ async function isSource(target: string, input: string, sources: readonly string[
 export async function upscaleFile(
   engine: LiifEngine,
   request: UpscaleFileRequest,
-  options: { signal?: AbortSignal; onProgress?: ProgressListener } = {},
+  options: { signal?: AbortSignal; onProgress?: ProgressListener; run?: UpscaleRun } = {},
 ): Promise<UpscaleFileResult> {
   const started = performance.now();
   const seconds = () => Math.round(performance.now() - started) / 1000;
@@ -106,6 +112,7 @@ export async function upscaleFile(
     const target = join(dir, name);
     checkFormatFits(format, width, height, target);
     await mkdir(dir, { recursive: true });
+    await (options.run?.folders ?? new OutputFolders()).prepare(dir);
     if (output.onConflict === 'overwrite' && (await isSource(target, input, request.sources)))
       throw new ImageError(target, 'would-replace-source');
     if (output.onConflict === 'skip' && (await exists(target)))

@@ -6,7 +6,7 @@
 
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allParams, type LiifArchitecture, type Weights } from './architecture.js';
+import { allParams, type LiifArchitecture, parameterCount, type Weights } from './architecture.js';
 import { fsModelError, ModelError } from './model-errors.js';
 import { architectureOf, type ModelManifest, parseManifest } from './model-manifest.js';
 import {
@@ -142,6 +142,36 @@ async function checkOnnxFile(file: string): Promise<void> {
   }
 }
 
+/** The widest dtype we read (F32); F16/BF16 files are half the size. */
+const MAX_BYTES_PER_PARAM = 4;
+/** What a safetensors header of ours takes per tensor, generously (name, dtype, shape, offsets). */
+const HEADER_BYTES_PER_TENSOR = 512;
+
+/**
+ * Checks the weights file's size against model.json's architecture before reading it, so a file
+ * larger than the model it claims to hold fails at once, naming both numbers, instead of being
+ * read into memory whole. A smaller file is read (it is small) and checkWeights names what is
+ * missing, which says more than a byte count.
+ */
+async function checkWeightsSize(file: string, arch: LiifArchitecture): Promise<void> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    throw fsModelError(err, file);
+  }
+  const count = parameterCount(arch);
+  const header = 8 + allParams(arch).length * HEADER_BYTES_PER_TENSOR;
+  if (size > count * MAX_BYTES_PER_PARAM + header) {
+    const { features, resBlocks, hidden, hiddenLayers } = arch;
+    throw new ModelError(
+      'incompatible',
+      file,
+      `is ${size} bytes, but the architecture in model.json (features ${features}, resBlocks ${resBlocks}, hidden ${hidden}, hiddenLayers ${hiddenLayers}) has ${count} parameters: at most ${count * MAX_BYTES_PER_PARAM} bytes of data as F32`,
+    );
+  }
+}
+
 /** Reads and validates model.json only (cheap: no weights), e.g. for listing models. */
 export async function loadManifest(dir: string): Promise<ModelManifest> {
   const file = join(dir, MANIFEST_FILE);
@@ -173,6 +203,7 @@ export async function loadModelDir(dir: string): Promise<LoadedModel> {
   const manifest = await loadManifest(dir);
   const architecture = architectureOf(manifest);
   const weightsFile = join(dir, manifest.files.weights);
+  await checkWeightsSize(weightsFile, architecture);
   const { tensors } = await readSafetensorsFile(weightsFile);
   const weights = checkWeights(tensors, architecture, weightsFile);
 

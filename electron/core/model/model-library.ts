@@ -4,31 +4,24 @@
  * never sees half a model: a copy is built under a hidden temporary name first, and a failure (a
  * full disk) removes it and leaves whatever was there before intact.
  */
-import { cp, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { childOf, removeTreeInside } from '../fs/inside-folder.js';
 import { loadManifest, loadModelDir, MANIFEST_FILE } from './model-dir.js';
 import { ModelError } from './model-errors.js';
+import { checkModelName } from './model-name.js';
+import { listModels } from './model-registry.js';
 import { writeFileAtomic } from './safetensors.js';
 
-/** Folder-safe model names: letters, digits, space, dot, dash, underscore; not starting with a dot. */
-const NAME = /^[A-Za-z0-9_][A-Za-z0-9 ._-]{0,63}$/;
-
-/** Throws RangeError saying what is wrong with a model name, or returns it trimmed. */
-export function checkModelName(name: string): string {
-  const trimmed = name.trim();
-  if (!NAME.test(trimmed) || trimmed.endsWith('.'))
-    throw new RangeError(
-      `"${name}" is not a usable model name: use 1-64 letters, digits, spaces, dots, dashes or underscores, not starting with a dot`,
-    );
-  return trimmed;
-}
+/** `modelsDir/<name>` for a name that passes the one name rule (model-name.ts). */
+const modelFolder = (modelsDir: string, name: string) => childOf(modelsDir, checkModelName(name));
 
 async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
 }
 
 const tempName = (dir: string, name: string) =>
-  join(dir, `.tmp-${name}-${process.pid}-${Date.now().toString(36)}`);
+  childOf(dir, `.tmp-${checkModelName(name)}-${process.pid}-${Date.now().toString(36)}`);
 
 async function setManifestName(dir: string, name: string): Promise<void> {
   const manifest = await loadManifest(dir);
@@ -43,17 +36,27 @@ async function setManifestName(dir: string, name: string): Promise<void> {
  * replace an existing model. `from` must be on the same file system (build it under modelsDir).
  */
 export async function commitModelFolder(from: string, modelsDir: string, name: string): Promise<string> {
-  const target = join(modelsDir, checkModelName(name));
+  const target = modelFolder(modelsDir, name);
   if (await exists(target))
     throw new ModelError('incompatible', target, `a model named "${name}" already exists`);
   await rename(from, target);
   return target;
 }
 
-export async function renameModel(modelsDir: string, from: string, to: string): Promise<string> {
-  const source = join(modelsDir, checkModelName(from));
-  const target = join(modelsDir, checkModelName(to));
+export async function renameModel(
+  modelsDir: string,
+  from: string,
+  to: string,
+  otherRoots: readonly string[] = [],
+): Promise<string> {
+  const source = modelFolder(modelsDir, from);
+  const target = modelFolder(modelsDir, to);
   await loadManifest(source);
+  await refuseShadowing(
+    checkModelName(to),
+    otherRoots.filter((r) => resolve(r) !== resolve(modelsDir)),
+    target,
+  );
   if (await exists(target))
     throw new ModelError('incompatible', target, `a model named "${to}" already exists`);
   await rename(source, target);
@@ -63,27 +66,54 @@ export async function renameModel(modelsDir: string, from: string, to: string): 
 
 /** Deletes a user model: renamed away first (gone from listings at once), then removed. */
 export async function deleteModel(modelsDir: string, name: string): Promise<void> {
-  const dir = join(modelsDir, checkModelName(name));
+  const dir = modelFolder(modelsDir, name);
   await loadManifest(dir);
   const trash = tempName(modelsDir, name);
   await rename(dir, trash);
-  await rm(trash, { recursive: true, force: true });
+  await removeTreeInside(trash, modelsDir);
 }
 
 /** Copies a model folder to `destParent/<name>` (for sharing or backup); returns the new folder. */
 export async function exportModel(modelDir: string, destParent: string, name?: string): Promise<string> {
   const model = await loadModelDir(modelDir);
-  const target = join(resolve(destParent), checkModelName(name ?? model.manifest.name));
+  const target = modelFolder(resolve(destParent), name ?? model.manifest.name);
   if (await exists(target)) throw new ModelError('incompatible', target, 'the export folder already exists');
   await mkdir(destParent, { recursive: true });
   return copyThenRename(modelDir, target, destParent);
 }
 
-/** Copies a model folder into the user models folder after checking that it loads; returns its folder. */
-export async function importModel(sourceDir: string, modelsDir: string, name?: string): Promise<string> {
+/**
+ * Refuses a name another model root already has (a shipped model): resolving by name takes the
+ * first root, so the user's copy would be listed but never used.
+ */
+async function refuseShadowing(name: string, otherRoots: readonly string[], target: string): Promise<void> {
+  const other = (await listModels([...otherRoots])).find((m) => m.name === name);
+  if (other)
+    throw new ModelError(
+      'incompatible',
+      target,
+      `a model named "${name}" is already installed (${other.dir}); give this one another name`,
+    );
+}
+
+/**
+ * Copies a model folder into the user models folder after checking that it loads; returns its
+ * folder. `otherRoots` (the shipped models) must not have the name already.
+ */
+export async function importModel(
+  sourceDir: string,
+  modelsDir: string,
+  name?: string,
+  otherRoots: readonly string[] = [],
+): Promise<string> {
   const model = await loadModelDir(resolve(sourceDir));
   const finalName = checkModelName(name ?? model.manifest.name);
-  const target = join(modelsDir, finalName);
+  const target = modelFolder(modelsDir, finalName);
+  await refuseShadowing(
+    finalName,
+    otherRoots.filter((r) => resolve(r) !== resolve(modelsDir)),
+    target,
+  );
   if (await exists(target))
     throw new ModelError('incompatible', target, `a model named "${finalName}" already exists`);
   await mkdir(modelsDir, { recursive: true });
@@ -100,7 +130,7 @@ async function copyThenRename(source: string, target: string, parent: string): P
     await rename(temp, target);
     return target;
   } catch (err) {
-    await rm(temp, { recursive: true, force: true });
+    await removeTreeInside(temp, parent);
     throw err;
   }
 }

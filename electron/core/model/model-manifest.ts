@@ -8,6 +8,18 @@ import { ModelError } from './model-errors.js';
 
 export const MODEL_FORMAT_VERSION = 1;
 
+/**
+ * The largest architecture this app builds graphs for. Without bounds a hostile or mistyped
+ * model.json ("resBlocks": 100000000) made the graph builder loop until the process ran out of
+ * memory. EDSR (the full one: 256 features, 32 blocks) and wider MLPs than the paper's still fit.
+ */
+export const ARCHITECTURE_LIMITS = {
+  features: 256,
+  resBlocks: 64,
+  hidden: 1024,
+  hiddenLayers: 16,
+} as const;
+
 export interface ModelManifest {
   formatVersion: 1;
   /** Short identifier, e.g. 'liif-edsr-baseline'. */
@@ -69,11 +81,12 @@ class FieldReader {
     return obj[key] === undefined ? undefined : this.string(obj, key, prefix);
   }
 
-  positiveInt(obj: Json, key: string, prefix = ''): number {
+  positiveInt(obj: Json, key: string, prefix = '', max = Number.MAX_SAFE_INTEGER): number {
     const v = obj[key];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) {
       throw this.corrupt(prefix + key, v === undefined ? 'is missing' : 'must be a positive integer');
     }
+    if (v > max) throw this.corrupt(prefix + key, `is ${v}; this app supports at most ${max}`);
     return v;
   }
 
@@ -159,10 +172,10 @@ export function parseManifest(json: unknown, path: string): ModelManifest {
     architecture: {
       kind: 'liif',
       encoder: 'edsr-baseline',
-      features: r.positiveInt(arch, 'features', 'architecture.'),
-      resBlocks: r.positiveInt(arch, 'resBlocks', 'architecture.'),
-      hidden: r.positiveInt(arch, 'hidden', 'architecture.'),
-      hiddenLayers: r.positiveInt(arch, 'hiddenLayers', 'architecture.'),
+      features: r.positiveInt(arch, 'features', 'architecture.', ARCHITECTURE_LIMITS.features),
+      resBlocks: r.positiveInt(arch, 'resBlocks', 'architecture.', ARCHITECTURE_LIMITS.resBlocks),
+      hidden: r.positiveInt(arch, 'hidden', 'architecture.', ARCHITECTURE_LIMITS.hidden),
+      hiddenLayers: r.positiveInt(arch, 'hiddenLayers', 'architecture.', ARCHITECTURE_LIMITS.hiddenLayers),
     },
     files: {
       weights: r.fileName(files, 'weights', 'files.'),

@@ -6,8 +6,8 @@
  * reads our files and our files are byte-for-byte reproducible.
  */
 
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileDurable } from '../fs/durable-file.js';
 import { fsModelError, ModelError } from './model-errors.js';
 
 export interface TensorEntry {
@@ -253,23 +253,13 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'
 }
 
 /**
- * Writes `bytes` to `path` via a temp file in the same folder and a rename, so readers see either
- * the old file or the complete new one, never a half-written one.
+ * Writes `bytes` to `path` via a flushed temp file and a rename (fs/durable-file.ts), so readers
+ * see either the old file or the complete new one, never a half-written one.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      // Flush before the rename: otherwise a power cut can leave the new name pointing at an empty file.
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeFileDurable(path, bytes);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
     throw fsModelError(err, path);
   }
 }

@@ -136,13 +136,42 @@ export class AppService {
 
   /** Adds files and folders the user chose; anything else is refused. */
   async addPaths(request: AddPathsRequest): Promise<AddResult> {
-    const rejected: Array<{ path: string; reason: string }> = [];
+    const refused: Array<{ path: string; reason: string }> = [];
     const allowed = request.paths.filter((p) => {
       if (this.chosen.covers(p)) return true;
-      rejected.push({ path: p, reason: 'not a file or folder you chose' });
+      refused.push({ path: p, reason: 'not a file or folder you chose' });
       return false;
     });
-    const { files, missing } = await collectInputs(allowed, request.recursive);
+    const { result } = await this.enqueue(allowed, request.recursive);
+    return { ...result, rejected: [...refused, ...result.rejected] };
+  }
+
+  /**
+   * Adds paths the user handed over in a native dialog or by a drop (read by the preload with
+   * webUtils, so a page script cannot make them up). Only a path the queue accepted something from
+   * becomes a chosen path: a dropped text file or a missing path grants nothing.
+   */
+  async addUserPaths(request: AddPathsRequest): Promise<AddResult> {
+    let added = 0;
+    const rejected: AddResult['rejected'][number][] = [];
+    // One path at a time, so a photo is credited to the path it was found under: a dropped '/'
+    // beside a dropped photo must not become chosen because the photo lies somewhere below it.
+    for (const path of request.paths) {
+      const { result, accepted } = await this.enqueue([path], request.recursive);
+      if (accepted.length > 0) this.chosen.add(path);
+      added += result.added;
+      rejected.push(...result.rejected);
+    }
+    return { added, rejected };
+  }
+
+  /** Queues the images found under `paths`; `accepted` are the files queued now or before. */
+  private async enqueue(
+    paths: readonly string[],
+    recursive: boolean,
+  ): Promise<{ result: AddResult; accepted: string[] }> {
+    const rejected: Array<{ path: string; reason: string }> = [];
+    const { files, missing } = await collectInputs(paths, recursive);
     rejected.push(...missing.map((m) => ({ path: m.path, reason: m.error })));
     const queued = new Set(this.queue.entries.map((e) => e.path));
     const fresh = files.filter((f) => {
@@ -153,7 +182,8 @@ export class AppService {
     const entries = await this.probeAll(fresh);
     this.queue.add(entries);
     for (const entry of entries) void this.thumbnail(entry);
-    return { added: entries.length, rejected };
+    const accepted = [...entries.map((e) => e.path), ...files.filter((f) => queued.has(f))];
+    return { result: { added: entries.length, rejected }, accepted };
   }
 
   start(): QueueSnapshot {

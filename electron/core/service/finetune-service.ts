@@ -26,6 +26,7 @@ import {
   type FinetuneResult,
   type HeldOutExample,
   listInterruptedRuns,
+  listRunFolders,
   runFinetuneInWorker,
   scanFolders,
   summariseSkips,
@@ -78,10 +79,11 @@ export class FinetuneService {
   constructor(private readonly options: FinetuneServiceOptions) {}
 
   async overview(): Promise<FinetuneOverview> {
-    const runs = await listInterruptedRuns(this.options.modelsDir);
+    const { runs, damaged } = await listRunFolders(this.options.modelsDir);
     return {
       status: this.status,
       selection: await this.rememberedSelection(),
+      damaged,
       interrupted: runs
         .filter(({ run }) => !(this.busy && run.name === this.status.name))
         .map(({ run }) => ({
@@ -200,7 +202,7 @@ export class FinetuneService {
   }
 
   async renameModel(name: string, to: string): Promise<void> {
-    await this.library(() => renameModel(this.options.modelsDir, name, to));
+    await this.library(() => renameModel(this.options.modelsDir, name, to, this.options.roots));
     await this.options.modelsChanged({ kind: 'renamed', from: name, to: to.trim() });
   }
 
@@ -216,7 +218,9 @@ export class FinetuneService {
 
   async importModel(folder: string): Promise<void> {
     this.checkChosen([folder]);
-    const dir = await this.library(() => importModel(folder, this.options.modelsDir));
+    const dir = await this.library(() =>
+      importModel(folder, this.options.modelsDir, undefined, this.options.roots),
+    );
     await this.options.modelsChanged({ kind: 'added', name: dir.split(/[\\/]/).pop() ?? dir });
   }
 

@@ -13,7 +13,8 @@ import { CodesCache } from '../infer/codes-cache.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { openModel } from '../infer/open-model.js';
 import { isAbortError } from '../infer/progress.js';
-import { upscaleFile } from '../jobs/upscale-file.js';
+import { OutputFolders } from '../jobs/output-folder.js';
+import { type UpscaleRun, upscaleFile } from '../jobs/upscale-file.js';
 import { previewPixels } from './preview-pixels.js';
 import type { EngineConfig, FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
 
@@ -109,6 +110,9 @@ type Handler<M extends WorkerMethod> = (
   id: number,
 ) => Promise<WorkerCalls[M]['result']>;
 
+/** The worker lives as long as the app: its output folders are swept and probed once per session. */
+const session: UpscaleRun = { folders: new OutputFolders() };
+
 const handlers: { [M in WorkerMethod]: Handler<M> } = {
   engine: (config) =>
     withEngine(config, async (engine) => ({
@@ -122,6 +126,7 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
       return await withEngine(config, (engine) =>
         upscaleFile(engine, request, {
           signal,
+          run: session,
           onProgress: (progress) => post({ type: 'progress', id, progress }),
         }),
       );

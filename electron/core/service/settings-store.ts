@@ -3,12 +3,12 @@
  * damaged file (each section falls back to its default); writes are atomic (temp file + rename)
  * and serialised, so a crash never leaves half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { OutputChoice, Settings, SettingsPatch } from '../../ipc/payloads.js';
 import { DEFAULT_SIZE } from '../../ipc/size-choice.js';
 import { parseOutputPatch, parseSettingsPatch, parseSizeChoice } from '../../ipc/validate.js';
+import { type SyncListener, writeFileDurable } from '../fs/durable-file.js';
 
 export const DEFAULT_OUTPUT: OutputChoice = {
   folder: null,
@@ -68,16 +68,18 @@ export class SettingsStore {
   private constructor(
     readonly file: string,
     private settings: Settings,
+    private readonly onSync?: SyncListener,
   ) {}
 
-  static async open(file: string): Promise<SettingsStore> {
+  /** `onSync` hears each flush (tests: a power cut cannot be staged). */
+  static async open(file: string, onSync?: SyncListener): Promise<SettingsStore> {
     let json: unknown;
     try {
       json = JSON.parse(await readFile(file, 'utf8'));
     } catch {
       json = undefined;
     }
-    return new SettingsStore(file, settingsFromJson(json));
+    return new SettingsStore(file, settingsFromJson(json), onSync);
   }
 
   get current(): Settings {
@@ -96,13 +98,7 @@ export class SettingsStore {
 
   private async write(settings: Settings): Promise<void> {
     await mkdir(dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, `${JSON.stringify(settings, null, 2)}\n`);
-      await rename(temp, this.file);
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
+    // Flushed before and after the rename: a power cut must not leave an empty settings file.
+    await writeFileDurable(this.file, `${JSON.stringify(settings, null, 2)}\n`, this.onSync);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { applyFinetuneUpdate, IDLE_FINETUNE } from '../../../electron/ipc/finetune-payloads.js';
 import type {
+  DamagedRunInfo,
   FinetuneBudget,
   FinetuneMode,
   FinetuneOverview,
@@ -25,6 +26,7 @@ export interface FinetuneForm {
 export class FinetuneState {
   status = $state<FinetuneStatus>(IDLE_FINETUNE);
   interrupted = $state<readonly InterruptedRunInfo[]>([]);
+  damaged = $state<readonly DamagedRunInfo[]>([]);
   folders = $state<string[]>([]);
   recursive = $state(false);
   scan = $state<ScanSummary | undefined>();
@@ -148,5 +150,6 @@ export class FinetuneState {
     if (overview.status.state !== this.status.state || overview.status.step >= this.status.step)
       this.status = overview.status;
     this.interrupted = overview.interrupted;
+    this.damaged = overview.damaged;
   }
 }

@@ -27,6 +27,7 @@ function fakeService() {
     chosenList: chosen,
     on: () => () => {},
     addPaths: vi.fn(async () => ({ added: 1, rejected: [] })),
+    addUserPaths: vi.fn(async () => ({ added: 1, rejected: [] })),
     start: vi.fn(() => ({ items: [], running: true, pausing: false, overall: {} })),
     cancel: vi.fn(),
   };
@@ -72,14 +73,16 @@ describe('setupIpc', () => {
     expect(service.cancel).not.toHaveBeenCalled();
   });
 
-  it('treats dropped absolute paths as chosen, and nothing from an invalid payload', async () => {
+  it('hands dropped paths to the service, which decides what becomes chosen; nothing from an invalid payload', async () => {
     const add = handlers.get(Channel.AddPaths)!;
     expect(await add(event(), { paths: ['/photos/a.jpg', 'relative.jpg'], recursive: false })).toMatchObject({
       ok: false,
     });
-    expect(service.chosenList).toEqual([]);
+    expect(service.addUserPaths).not.toHaveBeenCalled();
     expect(await add(event(), { paths: ['/photos/a.jpg'], recursive: true })).toMatchObject({ ok: true });
-    expect(service.chosenList).toEqual(['/photos/a.jpg']);
-    expect(service.addPaths).toHaveBeenCalledWith({ paths: ['/photos/a.jpg'], recursive: true });
+    // The wrapper marks nothing itself (it used to mark every path before the service looked).
+    expect(service.chosenList).toEqual([]);
+    expect(service.addUserPaths).toHaveBeenCalledWith({ paths: ['/photos/a.jpg'], recursive: true });
+    expect(service.addPaths).not.toHaveBeenCalled();
   });
 });

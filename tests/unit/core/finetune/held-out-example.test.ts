@@ -26,8 +26,19 @@ describe('the held-out example', () => {
     const photo = await noisyPhoto(join(dir, 'photo.png'), 1);
     const weights = randomWeights(TINY_ARCH, 3);
     const request = { architecture: TINY_ARCH, base: weights, tuned: weights, provider: 'cpu' as const };
+    // The folder may be one the user named (--example DIR): nothing else in it is touched.
+    const { mkdir, writeFile, readdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'example'));
+    await writeFile(join(dir, 'example', 'my-notes.txt'), 'keep');
     const example = await writeHeldOutExample({ ...request, photos: [photo], outDir: join(dir, 'example') });
     expect(example).toMatchObject({ photo, scale: 4, width: 192, height: 192 });
+    expect((await readdir(join(dir, 'example'))).sort()).toEqual([
+      'base.png',
+      'bicubic.png',
+      'my-notes.txt',
+      'original.png',
+      'tuned.png',
+    ]);
     for (const file of Object.values(example?.images ?? {}))
       expect(await sharp(file).metadata()).toMatchObject({ width: 192, height: 192 });
     const original = await sharp(example?.images.original).raw().toBuffer();

@@ -126,6 +126,20 @@ describe('loadModelDir errors', () => {
     expect(await loadError()).toMatchObject({ reason: 'corrupt', path: file });
   });
 
+  it('a weights file larger than the architecture holds fails before it is read', async () => {
+    const file = await saveWithTensors(() => undefined);
+    const { size } = await import('node:fs/promises').then((fs) => fs.stat(file));
+    // 10 MB of data behind a valid header: far beyond the tiny model's parameters as F32.
+    await writeFile(file, Buffer.concat([await readFile(file), Buffer.alloc(10_000_000)]));
+    const err = await loadError();
+    expect(err.reason).toBe('incompatible');
+    expect(err.message).toMatch(
+      new RegExp(
+        `is ${size + 10_000_000} bytes, but the architecture in model.json \\(features 4, resBlocks 1, hidden 8, hiddenLayers 4\\) has \\d+ parameters`,
+      ),
+    );
+  });
+
   it('missing tensor', async () => {
     const file = await saveWithTensors((t) => t.delete('imnet.layers.0.weight'));
     const err = await loadError();

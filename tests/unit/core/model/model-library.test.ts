@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
 import {
-  checkModelName,
   deleteModel,
   exportModel,
   importModel,
@@ -40,9 +39,10 @@ describe('model library', () => {
   });
 
   it('refuses names that are not plain folder names and folders that are not models', async () => {
-    expect(() => checkModelName('../x')).toThrow(/not a usable model name/);
-    expect(() => checkModelName('.hidden')).toThrow();
-    expect(checkModelName(' ok name ')).toBe('ok name');
+    const outside = await mkdtemp(join(tmpdir(), 'liif-outside-'));
+    for (const bad of ['..', '../x', '.', 'a/b', 'a\\b', outside, 'a\0b'])
+      await expect(deleteModel(join(outside, 'models'), bad)).rejects.toThrow(/not a usable model name/);
+    expect(await readdir(outside)).toEqual([]);
     const { root } = await makeTinyModelRoot('m');
     const notAModel = await mkdtemp(join(tmpdir(), 'liif-not-model-'));
     await expect(importModel(notAModel, root)).rejects.toThrow(/model.json/);

@@ -57,6 +57,31 @@ describe('parseManifest', () => {
       ['architecture.features', 0, 'corrupt', /"architecture.features" must be a positive integer/],
       ['architecture.hidden', 2.5, 'corrupt', /"architecture.hidden" must be a positive integer/],
       ['architecture.resBlocks', undefined, 'corrupt', /"architecture.resBlocks" is missing/],
+      // Unbounded counts once made the graph builder run the process out of memory (70 s, 4.6 GB).
+      [
+        'architecture.resBlocks',
+        100_000_000,
+        'corrupt',
+        /"architecture.resBlocks" is 100000000; this app supports at most 64/,
+      ],
+      [
+        'architecture.features',
+        257,
+        'corrupt',
+        /"architecture.features" is 257; this app supports at most 256/,
+      ],
+      [
+        'architecture.hidden',
+        1025,
+        'corrupt',
+        /"architecture.hidden" is 1025; this app supports at most 1024/,
+      ],
+      [
+        'architecture.hiddenLayers',
+        17,
+        'corrupt',
+        /"architecture.hiddenLayers" is 17; this app supports at most 16/,
+      ],
       ['files.weights', undefined, 'corrupt', /"files.weights" is missing/],
       [
         'files.encoder',

@@ -40,6 +40,21 @@ describe('app service (real worker, tiny random model)', () => {
     expect(result.rejected[0].reason).toContain('not a file or folder you chose');
   });
 
+  it('a drop or the dialog makes chosen only what the queue accepted from it', async () => {
+    const photo = await writePhoto(join(f.photos, 'a.png'), 20, 10);
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    const notes = join(f.dir, 'notes');
+    await mkdir(notes);
+    await writeFile(join(notes, 'readme.txt'), 'not a photo');
+    const missing = join(f.dir, 'nope');
+    const result = await f.service.addUserPaths({ paths: [photo, notes, missing, '/'], recursive: false });
+    expect(result.added).toBe(1);
+    expect(f.service.chosen.covers(photo)).toBe(true);
+    // A folder with no photo in it, a missing path and the root (no photo directly in it) grant nothing.
+    for (const refused of [notes, missing, '/', f.dir])
+      expect(f.service.chosen.covers(refused), refused).toBe(false);
+  });
+
   it('upscales a folder at x2.5, fails a damaged file in plain words and finishes the others', async () => {
     await writePhoto(join(f.photos, 'a.png'), 40, 30, 1);
     await writePhoto(join(f.photos, 'b.png'), 32, 32, 2);

@@ -22,6 +22,15 @@ describe('settings store', () => {
     expect(await readdir(dir)).toEqual(['settings.json']);
   });
 
+  it('flushes the file before the rename and the folder after it, so a power cut cannot leave it empty', async () => {
+    const file = join(dir, 'settings.json');
+    const flushes: string[] = [];
+    const store = await SettingsStore.open(file, (what) => flushes.push(what));
+    await store.update({ recursive: true });
+    expect(flushes).toEqual(process.platform === 'win32' ? ['file'] : ['file', 'folder']);
+    expect(await readdir(dir)).toEqual(['settings.json']);
+  });
+
   it('keeps the valid parts of a damaged file', async () => {
     const file = join(dir, 'settings.json');
     await writeFile(
