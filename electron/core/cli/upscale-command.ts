@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { OUTPUT_FORMATS, type OutputFormat } from '../image/output-name.js';
+import { checkNameTemplate, OUTPUT_FORMATS, type OutputFormat } from '../image/output-name.js';
 import type { ConflictPolicy } from '../image/write-image.js';
 import { openModel } from '../infer/open-model.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
@@ -84,6 +84,13 @@ export async function upscaleCommand(
   const quality = intInRange(values.quality, '--quality', 1, 100);
   const tileSide = intInRange(values.tile, '--tile', 16, 16384);
   const memoryBudgetMB = intInRange(values.memory, '--memory', 64, 1 << 20);
+  if (values.name !== undefined) {
+    try {
+      checkNameTemplate(values.name);
+    } catch (error) {
+      throw new UsageError(`--name: ${(error as Error).message}`);
+    }
+  }
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
 

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { removeTreeInside } from '../fs/inside-folder.js';
+import { isDiskFull } from '../image/image-errors.js';
 import { exportModelDir } from '../model/export-model.js';
 import type { LoadedModel } from '../model/model-dir.js';
 import { commitModelFolder } from '../model/model-library.js';
@@ -70,9 +71,10 @@ export async function saveModel(
     return await commitModelFolder(staging, env.modelsDir, run.name);
   } catch (err) {
     await removeTreeInside(staging, runDir).catch(() => undefined);
+    const why = isDiskFull(err) ? 'the disk is full: free some space' : (err as Error).message;
     throw new FinetuneError(
       'save-failed',
-      `could not save the model "${run.name}" (${(err as Error).message}); nothing was replaced, the checkpoint is kept: resume to try again`,
+      `could not save the model "${run.name}" (${why}); nothing was replaced, the checkpoint is kept: resume to try again`,
       [],
       { cause: err },
     );

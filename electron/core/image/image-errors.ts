@@ -10,7 +10,8 @@ export type ImageErrorReason =
   | 'would-replace-source'
   | 'unreadable'
   | 'write-failed'
-  | 'folder-not-writable';
+  | 'folder-not-writable'
+  | 'disk-full';
 
 const REASON_TEXT: Record<ImageErrorReason, string> = {
   empty: 'the file is empty (0 bytes)',
@@ -24,6 +25,7 @@ const REASON_TEXT: Record<ImageErrorReason, string> = {
   unreadable: 'the file cannot be read',
   'write-failed': 'the image could not be written',
   'folder-not-writable': 'the output folder cannot be written to (read-only, or no permission)',
+  'disk-full': 'the disk is full (or over its quota): free some space and try again',
 };
 
 /**
@@ -62,6 +64,16 @@ export function failureParts(err: unknown): FailureParts {
   if (err instanceof ImageError)
     return { reason: REASON_TEXT[err.reason], ...(err.detail ? { detail: err.detail } : {}) };
   return { reason: errorText(err) };
+}
+
+/**
+ * Whether a failed write ran out of space. libvips reports it only in its message, after a chain
+ * of follow-on errors ("Unknown error -1") that mean nothing to a user, so the message is matched too.
+ */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  return err instanceof Error && /No space left on device|Disk quota exceeded/i.test(err.message);
 }
 
 /** The text of anything thrown, on one line (libvips joins its error log with newlines). */

@@ -88,3 +88,12 @@ export function outputFileName(template: string, vars: NameVars): string {
   });
   return sanitizeFileName(rendered);
 }
+
+/**
+ * Throws the error `outputFileName` would give for `template`, before any work starts: an unknown
+ * placeholder or a template that cleans to nothing is a mistake in what the user typed, and should
+ * not surface as the first file's failure after the model has loaded.
+ */
+export function checkNameTemplate(template: string): void {
+  outputFileName(template, { name: 'photo', width: 1, height: 1, scale: '1', ext: 'png' });
+}

@@ -8,7 +8,7 @@ import {
   tempPathFor,
 } from './atomic-file.js';
 import { type ExifTags, patchExif } from './exif-tags.js';
-import { errorText, ImageError } from './image-errors.js';
+import { errorText, ImageError, isDiskFull } from './image-errors.js';
 import type { OutputFormat } from './output-name.js';
 import {
   hasAlpha,
@@ -168,6 +168,7 @@ export async function writeImage(
   } catch (err) {
     await removeQuietly(temp);
     if (err instanceof ImageError || opts.signal?.aborted) throw err;
+    if (isDiskFull(err)) throw new ImageError(targetPath, 'disk-full', undefined, { cause: err });
     throw new ImageError(targetPath, 'write-failed', errorText(err), { cause: err });
   }
 }

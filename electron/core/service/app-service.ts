@@ -22,7 +22,7 @@ import type {
 import { describeTarget, toSizeSpec } from '../../ipc/size-choice.js';
 import type { FinetuneKnobs } from '../finetune/finetune-run.js';
 import { errorText, type FailureParts, failureParts } from '../image/image-errors.js';
-import { outputFileName } from '../image/output-name.js';
+import { checkNameTemplate } from '../image/output-name.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';
@@ -236,12 +236,7 @@ export class AppService {
       throw new ServiceError('choose the output folder with the folder dialog');
     if (patch.output?.template !== undefined) {
       try {
-        outputFileName(templateWithExt(patch.output.template), {
-          name: 'photo',
-          width: 1,
-          height: 1,
-          ext: 'png',
-        });
+        checkNameTemplate(templateWithExt(patch.output.template));
       } catch (error) {
         throw new ServiceError(errorText(error));
       }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -147,5 +147,34 @@ describe('liif finetune', () => {
     const noRun = await liif(['finetune', '--name', 'ghost', '--resume'], env);
     expect(noRun.code).toBe(2);
     expect(noRun.stderr).toMatch(/no interrupted fine-tuning run named "ghost"/);
+  });
+
+  it('a damaged run.json is one line naming the fix, and --discard removes only that run', async () => {
+    const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
+    const env = { LIIF_MODELS_DIR: userModels };
+    await mkdir(join(userModels, '.finetune', 'broken'), { recursive: true });
+    await writeFile(join(userModels, '.finetune', 'broken', 'run.json'), '{"version": 1, "na');
+    await mkdir(join(userModels, 'keep-me'));
+    const damaged =
+      /^liif finetune: the saved state of the fine-tuning run "broken" is damaged \(.*run\.json: .*\); discard the run and start it again; to do so: liif finetune --discard "broken"$/;
+    for (const args of [
+      ['--name', 'broken', '--resume'],
+      ['--data', photos, '--name', 'broken', '--from', base.dir],
+    ]) {
+      const r = await liif(['finetune', ...args], env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim()).toMatch(damaged);
+    }
+    const ghost = await liif(['finetune', '--discard', 'ghost'], env);
+    expect(ghost.code).toBe(2);
+    expect(ghost.stderr).toMatch(/no interrupted fine-tuning run named "ghost" \(runs: broken\)/);
+    const escape = await liif(['finetune', '--discard', '..'], env);
+    expect(escape.code).toBe(2);
+    expect(escape.stderr.trim()).toMatch(/^liif: "\.\." is not a usable fine-tuning run name/);
+    const r = await liif(['finetune', '--discard', 'broken'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/discarded the fine-tuning run "broken"/);
+    // The emptied .finetune folder goes too.
+    expect(await readdir(userModels)).toEqual(['keep-me']);
   });
 });
