@@ -185,10 +185,18 @@ function modelName(v: unknown, what = 'model name'): string {
   }
 }
 
+/**
+ * Each element checked, holes included: structured clone keeps a sparse array's holes and
+ * `Array.prototype.map` skips them, which let `[, "/a"]` through with an undefined path.
+ */
+function listOf<T>(list: readonly unknown[], check: (item: unknown) => T): T[] {
+  return Array.from(list, check);
+}
+
 function folders(v: unknown, min = 1): string[] {
   if (!Array.isArray(v) || v.length < min || v.length > LIMITS.maxFolders)
     throw new PayloadError(`folders must be a list of ${min}-${LIMITS.maxFolders} folders`);
-  return v.map((p) => absolutePath(p, 'folder'));
+  return listOf(v, (p) => absolutePath(p, 'folder'));
 }
 
 function parseBudget(v: unknown): FinetuneBudget {
@@ -221,7 +229,7 @@ export const parsers: { readonly [C in ServiceChannel]: (payload: unknown) => Re
     const o = record(v, 'request');
     if (!Array.isArray(o.paths) || o.paths.length > LIMITS.maxPaths)
       throw new PayloadError(`paths must be a list of at most ${LIMITS.maxPaths} paths`);
-    return { paths: o.paths.map((p) => absolutePath(p)), recursive: bool(o.recursive, 'recursive') };
+    return { paths: listOf(o.paths, (p) => absolutePath(p)), recursive: bool(o.recursive, 'recursive') };
   },
   [Channel.Start]: none,
   [Channel.Pause]: none,

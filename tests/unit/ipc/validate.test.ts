@@ -15,6 +15,13 @@ describe('payload validation', () => {
     expect(() => parsers[Channel.AddPaths]({ paths: '/a', recursive: false })).toThrow(PayloadError);
   });
 
+  it('checks every element of a list, holes included (structured clone keeps a sparse array)', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const sparse = [, '/a'];
+    expect(() => parsers[Channel.AddPaths]({ paths: sparse, recursive: false })).toThrow(PayloadError);
+    expect(() => parsers[Channel.FinetuneScan]({ folders: sparse, recursive: false })).toThrow(PayloadError);
+  });
+
   it('checks numbers, ranges and enums', () => {
     expect(parseSettingsPatch({ size: { mode: 'scale', scale: 2.37 } })).toEqual({
       size: { mode: 'scale', scale: 2.37 },

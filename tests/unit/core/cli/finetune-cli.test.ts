@@ -168,9 +168,9 @@ describe('liif finetune', () => {
     const ghost = await liif(['finetune', '--discard', 'ghost'], env);
     expect(ghost.code).toBe(2);
     expect(ghost.stderr).toMatch(/no interrupted fine-tuning run named "ghost" \(runs: broken\)/);
-    const escape = await liif(['finetune', '--discard', '..'], env);
-    expect(escape.code).toBe(2);
-    expect(escape.stderr.trim()).toMatch(/^liif: "\.\." is not a usable fine-tuning run name/);
+    const outside = await liif(['finetune', '--discard', '..'], env);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr.trim()).toMatch(/^liif: "\.\." is not a usable fine-tuning run name/);
     const r = await liif(['finetune', '--discard', 'broken'], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/discarded the fine-tuning run "broken"/);
