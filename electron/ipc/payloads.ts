@@ -107,6 +107,8 @@ export interface QueueItem {
   readonly error?: string;
   /** The same failure in parts, for showing beside the file's name. */
   readonly failure?: FailureParts;
+  /** What reading the photo changed without being asked (CMYK made sRGB, frames dropped). */
+  readonly notices?: readonly string[];
   readonly output?: {
     readonly image: ImageRef;
     readonly path: string;

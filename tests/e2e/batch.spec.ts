@@ -99,6 +99,21 @@ test('a damaged file fails in plain words while the others finish', async ({ pag
   expect(await sizeOf(items[2].output!.path)).toEqual([96, 128]);
 });
 
+test('a CMYK photo is done with a note that it was made sRGB', async ({ page }) => {
+  const cmyk = await sharp((await photo('print.jpg', 24, 20)).bytes)
+    .toColourspace('cmyk')
+    .jpeg()
+    .toBuffer();
+  await dropPhotos(page, [{ name: 'print.jpg', bytes: cmyk }, await photo('plain.png', 20, 24)]);
+  await expect(rows(page)).toHaveCount(2);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText(['Done', 'Done']);
+  await expect(rows(page).nth(0).getByTestId('item-notice')).toHaveText(
+    'Note: converted from CMYK to sRGB: the output has no CMYK version',
+  );
+  await expect(rows(page).nth(1).getByTestId('item-notice')).toHaveCount(0);
+});
+
 test('cancel mid-image leaves no partial file', async ({ page }) => {
   await dropPhotos(page, [await photo('large.png', 640, 480)]);
   await setScale(page, 4);

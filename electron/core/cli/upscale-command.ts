@@ -175,8 +175,10 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 function resultLine(label: string, r: UpscaleFileResult): string {
   const input = terminalSafe(r.input);
   switch (r.status) {
-    case 'done':
-      return `${label} ${input} -> ${terminalSafe(r.output ?? '')} (${r.width}x${r.height}, ${r.seconds.toFixed(1)}s)`;
+    case 'done': {
+      const notes = r.notices?.length ? `; note: ${r.notices.join('; ')}` : '';
+      return `${label} ${input} -> ${terminalSafe(r.output ?? '')} (${r.width}x${r.height}, ${r.seconds.toFixed(1)}s${notes})`;
+    }
     case 'skipped':
       return `${label} ${input}: skipped, ${terminalSafe(r.output ?? '')} exists`;
     case 'cancelled':

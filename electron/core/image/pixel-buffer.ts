@@ -29,6 +29,11 @@ export interface DecodedImage extends PixelBuffer {
   /** sharp's format id: jpeg, png, webp, gif, tiff, heif (also for AVIF), svg... */
   format: string;
   metadata: ImageMetadata;
+  /**
+   * What decoding changed that the user did not ask for (a CMYK photo made sRGB, an animation cut
+   * to its first frame), in words for the result line and the queue row. Empty when nothing.
+   */
+  notices: readonly string[];
 }
 
 export function isGray(channels: Channels): boolean {

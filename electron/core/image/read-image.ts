@@ -176,6 +176,12 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<D
   if (raw.channels < 1 || raw.channels > 4) {
     throw new ImageError(path, 'unsupported-format', `${raw.channels} channels`);
   }
+  const notices: string[] = [];
+  if (!native)
+    notices.push(
+      `converted from ${spaceName(meta.space)} to sRGB: the output has no ${spaceName(meta.space)} version`,
+    );
+  if ((meta.pages ?? 1) > 1) notices.push(`only the first of its ${meta.pages} frames was upscaled`);
   const metadata: ImageMetadata = {};
   if (native && meta.icc) metadata.icc = meta.icc;
   if (meta.exif) metadata.exif = meta.exif;
@@ -186,5 +192,14 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<D
     ...raw,
     bitDepth: sixteen ? 16 : 8,
     metadata,
+    notices,
   };
+}
+
+function spaceName(space: string | undefined): string {
+  return space === undefined
+    ? 'its colour space'
+    : space === 'labs' || space === 'lab'
+      ? 'Lab'
+      : space.toUpperCase();
 }

@@ -63,6 +63,8 @@ export interface UpscaleFileResult {
   readonly seconds: number;
   readonly provider?: string;
   readonly usedModel?: boolean;
+  /** What reading the input changed without being asked (image-errors: never silently). */
+  readonly notices?: readonly string[];
   /** The failure in words, naming the file. */
   readonly error?: string;
   /** The same failure in parts, without the name (image-errors.ts failureParts). */
@@ -140,6 +142,7 @@ export async function upscaleFile(
       seconds: seconds(),
       provider: result.usedModel ? engine.decision.provider : 'resize',
       usedModel: result.usedModel,
+      ...(image.notices.length > 0 ? { notices: image.notices } : {}),
     };
   } catch (error) {
     if (isAbortError(error) || options.signal?.aborted)

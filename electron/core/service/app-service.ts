@@ -338,6 +338,7 @@ export class AppService {
       ...(entry.failure ? { failure: entry.failure } : {}),
       ...(entry.output ? { output: { ...entry.output, image: this.images.ref(entry.output.path) } } : {}),
       ...(entry.seconds !== undefined ? { seconds: entry.seconds } : {}),
+      ...(entry.notices?.length ? { notices: entry.notices } : {}),
       ...(entry.override ? { override: entry.override } : {}),
     };
   }
@@ -383,6 +384,7 @@ export class AppService {
         status: result.status,
         seconds: result.seconds,
         ...(written ? { output: written } : {}),
+        ...(result.notices ? { notices: result.notices } : {}),
         ...(result.error ? { error: result.error } : {}),
         ...(result.failure ? { failure: result.failure } : {}),
       };

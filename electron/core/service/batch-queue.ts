@@ -24,6 +24,7 @@ export interface QueueEntry {
   error?: string;
   failure?: FailureParts;
   output?: { readonly path: string; readonly width: number; readonly height: number };
+  notices?: readonly string[];
   seconds?: number;
   startedAt?: number;
 }
@@ -31,6 +32,7 @@ export interface QueueEntry {
 export interface RunOutcome {
   readonly status: 'done' | 'skipped' | 'failed' | 'cancelled';
   readonly output?: { readonly path: string; readonly width: number; readonly height: number };
+  readonly notices?: readonly string[];
   readonly error?: string;
   readonly failure?: FailureParts;
   readonly seconds: number;
@@ -180,6 +182,7 @@ export class BatchQueue {
     entry.error = undefined;
     entry.failure = undefined;
     entry.output = undefined;
+    entry.notices = undefined;
     entry.seconds = undefined;
   }
 
@@ -228,6 +231,7 @@ export class BatchQueue {
       entry.error = cancelled ? undefined : outcome.error;
       entry.failure = cancelled ? undefined : outcome.failure;
       entry.output = cancelled ? undefined : outcome.output;
+      entry.notices = cancelled ? undefined : outcome.notices;
       entry.seconds = outcome.seconds;
       if (this.pausing) {
         this.running = false;

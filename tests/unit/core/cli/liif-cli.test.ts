@@ -68,6 +68,30 @@ describe('liif CLI', () => {
     expect(noModel.stderr).toMatch(/no model folder or model named "nope".*liif-edsr-baseline/);
   });
 
+  it('says on the result line what reading changed (CMYK to sRGB), and in --json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'liif-cli-cmyk-'));
+    await sharp({ create: { width: 12, height: 10, channels: 3, background: '#c02040' } })
+      .toColourspace('cmyk')
+      .jpeg()
+      .toFile(join(dir, 'print.jpg'));
+    const text = await liif(['upscale', join(dir, 'print.jpg'), '--scale', '2', '-o', join(dir, 'a')], {
+      LIIF_MODELS_DIR: models.root,
+    });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(
+      /print\.jpg -> .*print_24x20\.jpg \(24x20, [\d.]+s; note: converted from CMYK to sRGB: the output has no CMYK version\)/,
+    );
+    const json = await liif(
+      ['upscale', join(dir, 'print.jpg'), '--scale', '2', '-o', join(dir, 'b'), '--json'],
+      {
+        LIIF_MODELS_DIR: models.root,
+      },
+    );
+    expect(lastJson(json.stdout).results[0].notices).toEqual([
+      'converted from CMYK to sRGB: the output has no CMYK version',
+    ]);
+  });
+
   it('lists installed models', async () => {
     const r = await liif(['models', '--json'], { LIIF_MODELS_DIR: models.root });
     expect(r.code).toBe(0);

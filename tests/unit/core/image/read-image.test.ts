@@ -45,12 +45,13 @@ describe('readImage formats', () => {
     expect(Array.from(img.data)).toEqual(Array.from(rgb.data));
   });
 
-  it('jpeg decodes close to the source', async () => {
+  it('jpeg decodes close to the source, with nothing to notice', async () => {
     const src = gradientPixels(32, 32, 3);
     const jpg = await sharpOf(src).jpeg({ quality: 100, chromaSubsampling: '4:4:4' }).toBuffer();
     const img = await readImage(await save('smooth.jpg', jpg));
     expect(img).toMatchObject({ width: 32, height: 32, channels: 3, bitDepth: 8, format: 'jpeg' });
     expect(meanAbsDiff(img.data, src.data)).toBeLessThan(2);
+    expect(img.notices).toEqual([]);
   });
 
   it('gif returns the first frame only', async () => {
@@ -67,6 +68,7 @@ describe('readImage formats', () => {
     // libvips always decodes GIF as RGBA.
     expect(img.channels).toBe(4);
     expect([at(img, 3, 3, 0), at(img, 3, 3, 2)]).toEqual([255, 0]);
+    expect(img.notices).toEqual(['only the first of its 2 frames was upscaled']);
   });
 
   it('animated webp returns the first frame only', async () => {
@@ -81,6 +83,7 @@ describe('readImage formats', () => {
     const img = await readImage(await save('anim.webp', webp));
     expect(img).toMatchObject({ width: w, height: h });
     expect(at(img, 4, 4, 1)).toBe(200);
+    expect(img.notices).toEqual(['only the first of its 2 frames was upscaled']);
   });
 });
 
@@ -200,6 +203,7 @@ describe('colour', () => {
     // A generic-CMYK round trip is not exact, but red stays red.
     expect(at(img, 4, 4, 0)).toBeGreaterThan(150);
     expect(at(img, 4, 4, 1)).toBeLessThan(80);
+    expect(img.notices).toEqual(['converted from CMYK to sRGB: the output has no CMYK version']);
   });
 
   it('untagged images have no icc', async () => {

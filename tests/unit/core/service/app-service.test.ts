@@ -92,6 +92,36 @@ describe('app service (real worker, tiny random model)', () => {
     });
   });
 
+  it("says in the row what reading a photo changed: CMYK made sRGB, an animation's other frames", async () => {
+    const red = await sharp({ create: { width: 12, height: 10, channels: 3, background: '#c02040' } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 12, height: 10, channels: 3, background: '#2040c0' } })
+      .png()
+      .toBuffer();
+    await sharp(red).toColourspace('cmyk').jpeg().toFile(join(f.photos, 'print.jpg'));
+    await sharp([red, blue, red], { join: { animated: true } })
+      .gif()
+      .toFile(join(f.photos, 'moving.gif'));
+    await writePhoto(join(f.photos, 'plain.png'), 12, 10, 3);
+    f.service.chosen.add(f.photos);
+    await f.service.addPaths({ paths: [f.photos], recursive: false });
+    await f.service.updateSettings({ size: { mode: 'scale', scale: 2 } });
+    f.service.start();
+    await f.service.idle();
+    const byName = Object.fromEntries(f.service.queueSnapshot().items.map((i) => [i.name, i]));
+    expect(byName['print.jpg']).toMatchObject({
+      state: 'done',
+      notices: ['converted from CMYK to sRGB: the output has no CMYK version'],
+    });
+    expect(byName['moving.gif']).toMatchObject({
+      state: 'done',
+      notices: ['only the first of its 3 frames was upscaled'],
+    });
+    expect(byName['plain.png'].state).toBe('done');
+    expect(byName['plain.png'].notices).toBeUndefined();
+  });
+
   it('gives exactly W x H with the aspect lock off, and per-item overrides win', async () => {
     const a = await writePhoto(join(f.photos, 'a.png'), 40, 30);
     const b = await writePhoto(join(f.photos, 'b.png'), 40, 30);
