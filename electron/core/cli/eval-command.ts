@@ -5,6 +5,7 @@ import { type EvalEvent, type EvalRun, evaluateSets, type Scores } from '../eval
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { openModel } from '../infer/open-model.js';
 import { ModelError } from '../model/model-errors.js';
+import { CLEAN, type Degradation, describeDegradation, parseDegradation } from '../train/data/degrade.js';
 import { positiveInt, providerArg } from './arg-parsers.js';
 import { UsageError } from './size-args.js';
 
@@ -21,6 +22,9 @@ downsample of the HR image (rounded to 8 bit), PSNR on Y with the scale shaved a
   --scales 2,3,4     scales (default 2,3,4,6,8,12)
   --limit N          at most N images per set
   --float-lr         keep the LR input in float instead of rounding it to 8 bit
+  --degrade SPEC     degrade the LR like a real photo before upscaling (bicubic gets the same
+                     input): jpeg:Q, noise:L (per colour, L levels of 255), graynoise:L, poisson:L,
+                     blur:SIGMA (before downsampling), joined by +, e.g. jpeg:75 or noise:5+jpeg:80
   --provider P       auto | cpu | webgpu | cuda | dml | coreml (default auto)
   --tile PX          output tile side in pixels
   --json             print one JSON summary object as the last line of stdout
@@ -95,6 +99,7 @@ export async function evalCommand(
       scales: { type: 'string' },
       limit: { type: 'string' },
       'float-lr': { type: 'boolean' },
+      degrade: { type: 'string' },
       provider: { type: 'string' },
       tile: { type: 'string' },
       json: { type: 'boolean' },
@@ -126,6 +131,13 @@ export async function evalCommand(
     return 2;
   }
 
+  let degrade: Degradation | undefined;
+  try {
+    degrade = values.degrade === undefined ? undefined : parseDegradation(values.degrade);
+  } catch (err) {
+    throw new UsageError(`--degrade: ${(err as Error).message}`);
+  }
+
   let engine: LiifEngine | undefined;
   if (!values['bicubic-only']) {
     try {
@@ -148,6 +160,7 @@ export async function evalCommand(
       limit,
       tileSide,
       lrPrecision: values['float-lr'] ? 'float' : 8,
+      ...(degrade ? { degrade } : {}),
       signal: controller.signal,
       onEvent: (e) => io.stderr.write(`${progressLine(e)}\n`),
     });
@@ -164,6 +177,7 @@ export async function evalCommand(
       protocol: {
         lr: 'antialiased bicubic (PIL) downsample of the top-left round(floor(side/s)*s) crop',
         lrPrecision: values['float-lr'] ? 'float' : 8,
+        degrade: describeDegradation(degrade ?? CLEAN),
         bicubicBaseline: 'Matlab imresize bicubic upsampling of the same LR',
         metric: 'Y channel, shave = scale; SSIM 11x11 Gaussian sigma 1.5',
       },

@@ -6,6 +6,7 @@ import { exportModelDir } from '../model/export-model.js';
 import { loadModelDir } from '../model/model-dir.js';
 import { defaultModelRoots, resolveModel } from '../model/model-registry.js';
 import { randomWeights } from '../model/random-weights.js';
+import { DEFAULT_RECIPE, type DegradeRecipe } from '../train/data/degrade.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, train } from '../train/trainer.js';
 import {
@@ -21,7 +22,8 @@ import { abortOnSigint, trainProgressLogger } from './train-progress.js';
 
 export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
 
-  --data DIR          folder of training photos (any sizes and formats; subfolders included)
+  --data DIR          folder of training photos (any sizes and formats; subfolders included);
+                      repeat it to train on several folders
   --out DIR           model folder to write (default: ./models/<folder name>-liif)
   --from MODEL        start from this model's weights (name or folder; default: random init)
   --steps N | --minutes M   budget (total steps, counting steps before a resume; or minutes of this run)
@@ -36,6 +38,10 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
                       paper); fewer make a step cheaper
   --crop-candidates K keep the most detailed of K random crops per sample (default 1: uniform,
                       as the paper; 4 puts the steps on texture rather than flat sky)
+  --degrade R         photo | off (default off): degrade each LR input like a real photo (blur,
+                      noise, JPEG 30-95 with 4:2:0, sometimes twice; a share left clean), the
+                      target staying clean, so the model learns to remove them while it enlarges
+  --clean-share S     with --degrade photo: the share of samples left clean (default 0.25)
   --ema DECAY         keep a moving average of the weights (e.g. 0.999) and validate and export it
                       instead of the raw weights (default: off)
   --resume            continue from <out>/checkpoint.safetensors
@@ -52,7 +58,7 @@ export async function trainCommand(
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string' },
+      data: { type: 'string', multiple: true },
       out: { type: 'string' },
       from: { type: 'string' },
       steps: { type: 'string' },
@@ -65,6 +71,8 @@ export async function trainCommand(
       holdout: { type: 'string' },
       'validate-every': { type: 'string' },
       ema: { type: 'string' },
+      degrade: { type: 'string' },
+      'clean-share': { type: 'string' },
       'crop-candidates': { type: 'string' },
       'lr-size': { type: 'string' },
       queries: { type: 'string' },
@@ -79,7 +87,7 @@ export async function trainCommand(
     io.stdout.write(TRAIN_HELP);
     return 0;
   }
-  if (!values.data) throw new UsageError('--data DIR is required');
+  if (!values.data?.length) throw new UsageError('--data DIR is required');
   if (values.steps === undefined && values.minutes === undefined)
     throw new UsageError('give --steps N or --minutes M');
   const provider = providerArg(values.provider, 'cpu');
@@ -102,10 +110,12 @@ export async function trainCommand(
           : undefined;
   if (!schedule) throw new UsageError('--schedule is step, cosine or constant');
 
-  const dataDir = resolve(values.data);
-  const out = resolve(values.out ?? join('models', `${basename(dataDir)}-liif`));
-  const { files } = await collectInputs([dataDir], true);
+  const dataDirs = values.data.map((d) => resolve(d));
+  const dataDir = dataDirs.join(', ');
+  const out = resolve(values.out ?? join('models', `${basename(dataDirs[0]!)}-liif`));
+  const { files } = await collectInputs(dataDirs, true);
   if (files.length === 0) throw new UsageError(`no images found in ${dataDir}`);
+  const degrade = degradeArg(values.degrade, values['clean-share']);
   const seed = intInRange(values.seed, '--seed', 0, 2 ** 31) ?? 0;
   const split = splitHoldout(files, positiveNumber(values.holdout, '--holdout') ?? 0.1, seed);
   const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
@@ -128,6 +138,7 @@ export async function trainCommand(
     validateEvery: positiveInt(values['validate-every'], '--validate-every') ?? 200,
     checkpointEvery: 50,
     averageDecay: averageDecayArg(values.ema, '--ema') ?? 0,
+    ...(degrade ? { degrade } : {}),
   };
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
@@ -162,6 +173,7 @@ export async function trainCommand(
           mode,
           batch: config.batchSize,
           seed,
+          ...(degrade ? { degradations: degrade } : {}),
         },
         scores: last
           ? { heldOutPsnr: last.psnr, heldOutBicubicPsnr: last.bicubicPsnr, step: last.step }
@@ -177,4 +189,16 @@ export async function trainCommand(
   } finally {
     dispose();
   }
+}
+
+function degradeArg(recipe: string | undefined, cleanShare: string | undefined): DegradeRecipe | undefined {
+  const kind = oneOf(recipe, ['photo', 'off'] as const, '--degrade') ?? 'off';
+  if (kind === 'off') {
+    if (cleanShare !== undefined) throw new UsageError('--clean-share needs --degrade photo');
+    return undefined;
+  }
+  const share = cleanShare === undefined ? DEFAULT_RECIPE.cleanShare : Number(cleanShare);
+  if (!(share >= 0 && share <= 1))
+    throw new UsageError(`--clean-share is a share from 0 to 1 (got "${cleanShare}")`);
+  return { ...DEFAULT_RECIPE, cleanShare: share };
 }

@@ -5,7 +5,10 @@ import { basename } from 'node:path';
 import { ImageError } from '../image/image-errors.js';
 import { readImage } from '../image/read-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
+import { seededRandom } from '../model/random-weights.js';
+import { CLEAN, type Degradation, degradeLr } from '../train/data/degrade.js';
 import { type FloatImage, toFloatRgb } from '../train/data/float-image.js';
+import { mixSeed } from '../train/data/prng.js';
 import type { EvalSet } from './eval-sets.js';
 import { psnr, ssimY } from './metrics.js';
 import { type FloatUpscaleOptions, upscaleFloat } from './model-upscale.js';
@@ -28,6 +31,11 @@ export interface ImageScores {
 
 export interface EvalOptions extends FloatUpscaleOptions {
   readonly lrPrecision?: LrPrecision;
+  /**
+   * Degrade the protocol's LR like a real photo (`liif eval --degrade jpeg:75`); bicubic is scored
+   * on the same degraded LR, so the gain says what the model adds to what the user has.
+   */
+  readonly degrade?: Degradation;
 }
 
 function score(test: FloatImage, hr: FloatImage, shave: number): Scores {
@@ -40,8 +48,14 @@ export async function evaluateImage(
   image: FloatImage,
   scale: number,
   options: EvalOptions = {},
+  noiseSeed = 0,
 ): Promise<ImageScores> {
-  const { hr, lr } = makeEvalPair(image, scale, options.lrPrecision ?? 8);
+  const d = options.degrade ?? CLEAN;
+  const pair = makeEvalPair(image, scale, options.lrPrecision ?? 8, d.blurSigma);
+  const { hr } = pair;
+  const lr = await degradeLr(pair.lr, d, seededRandom(noiseSeed), {
+    quantize: options.lrPrecision !== 'float',
+  });
   const shave = shaveFor(scale);
   const bicubic = score(bicubicUpscale(lr, hr.height, hr.width), hr, shave);
   const model = engine
@@ -117,7 +131,14 @@ export async function evaluateSets(
       }
       for (const [k, scale] of scales.entries()) {
         const started = performance.now();
-        const scores = await evaluateImage(engine, image, scale, options);
+        // Noise is seeded per image and scale, so a rerun and another model see the same input.
+        const scores = await evaluateImage(
+          engine,
+          image,
+          scale,
+          options,
+          mixSeed(index, Math.round(scale * 1000)),
+        );
         perScale[k].push({ file: basename(file), ...scores });
         const seconds = (performance.now() - started) / 1000;
         options.onEvent?.({

@@ -6,6 +6,7 @@
  * non-integer scales, as the reference only shaves whole pixels).
  */
 import { MATLAB_BICUBIC, PIL_BICUBIC, resizeBicubic } from '../train/data/bicubic.js';
+import { gaussianBlur } from '../train/data/degrade.js';
 import { cropTopLeft, type FloatImage, quantize8 } from '../train/data/float-image.js';
 
 export interface EvalSizes {
@@ -41,10 +42,18 @@ export interface EvalPair {
   readonly scale: number;
 }
 
-export function makeEvalPair(image: FloatImage, scale: number, lrPrecision: LrPrecision = 8): EvalPair {
+/** `blurSigma` (HR pixels) softens the HR before downsampling, for `liif eval --degrade blur:S`. */
+export function makeEvalPair(
+  image: FloatImage,
+  scale: number,
+  lrPrecision: LrPrecision = 8,
+  blurSigma = 0,
+): EvalPair {
   const size = evalSizes(image.height, image.width, scale);
   const hr = cropTopLeft(image, size.hrHeight, size.hrWidth);
-  const down = resizeBicubic(hr, size.lrHeight, size.lrWidth, { kernel: PIL_BICUBIC });
+  const down = resizeBicubic(gaussianBlur(hr, blurSigma), size.lrHeight, size.lrWidth, {
+    kernel: PIL_BICUBIC,
+  });
   return { hr, lr: lrPrecision === 8 ? quantize8(down) : down, scale };
 }
 

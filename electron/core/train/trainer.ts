@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { allParams, type LiifArchitecture, type Weights } from '../model/architecture.js';
+import type { DegradeRecipe } from './data/degrade.js';
 import type { DataReport, SamplerState } from './data/sampler.js';
 import { createSampler } from './data/sampler.js';
 import { adamStep, createAdamState, withMomentsFor } from './optim/adam.js';
@@ -32,6 +33,8 @@ export interface TrainConfig {
    * training photos are mostly smooth, and flat crops teach little (crop-detail.ts).
    */
   readonly cropCandidates?: number;
+  /** Degrade the LR inputs like real photos (data/degrade.ts); absent: clean bicubic LR. */
+  readonly degrade?: DegradeRecipe;
   readonly schedule: LrSchedule;
   readonly mode: TrainingMode;
   readonly provider: ProviderChoice;
@@ -156,6 +159,7 @@ export async function train(
     lrSize: config.lrSize,
     samplesPerPatch: config.queries,
     cropCandidates: config.cropCandidates,
+    ...(config.degrade ? { degrade: config.degrade } : {}),
     // The 239 training photos take about 2 GB as 8-bit pixels: keep them all decoded.
     cacheBytes: 2.5e9,
   });

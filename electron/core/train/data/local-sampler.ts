@@ -10,6 +10,7 @@
  */
 import { ImageError } from '../../image/image-errors.js';
 import { DEFAULT_MAX_PIXELS, probeImage } from '../../image/read-image.js';
+import { CLEAN, checkRecipe, degradeLr, drawDegradation } from './degrade.js';
 import { DEFAULT_CACHE_BYTES, ImageCache } from './image-cache.js';
 import { makePatchSample, type PatchOptions } from './patch-sample.js';
 import { permutation, STREAM, streamRandom } from './prng.js';
@@ -50,6 +51,7 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
     cropCandidates: options.cropCandidates ?? 1,
   };
   const { batchSize, seed } = options;
+  const recipe = options.degrade ? checkRecipe(options.degrade) : undefined;
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`batch size must be >= 1: ${batchSize}`);
   if (!Number.isInteger(lrSize) || lrSize < 1) throw new RangeError(`LR size must be >= 1: ${lrSize}`);
@@ -144,8 +146,12 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
         const image = images[i];
         if (!image) continue;
         const b = files.length;
-        const s = makePatchSample(image, streamRandom(seed, STREAM.sample, k), patch);
-        lr.set(s.lr.data, b * 3 * lrSize * lrSize);
+        // The chain comes from its own stream: with degradation off, the samples are the paper's.
+        const degradeRand = streamRandom(seed, STREAM.degrade, k);
+        const chain = recipe ? drawDegradation(recipe, degradeRand) : CLEAN;
+        const s = makePatchSample(image, streamRandom(seed, STREAM.sample, k), patch, chain.blurSigma);
+        const input = await degradeLr(s.lr, chain, degradeRand, { quantize: patch.quantizeLr });
+        lr.set(input.data, b * 3 * lrSize * lrSize);
         coord.set(s.coord, b * q * 2);
         cell.set(s.cell, b * q * 2);
         gt.set(s.gt, b * q * 3);

@@ -10,6 +10,7 @@ import type { PixelBuffer } from '../../image/pixel-buffer.js';
 import { pixelCentre } from '../../infer/coordinates.js';
 import { PIL_BICUBIC, resizeBicubic } from './bicubic.js';
 import { cropDetail } from './crop-detail.js';
+import { gaussianBlur } from './degrade.js';
 import { augment, cropRgb, type FloatImage, quantize8 } from './float-image.js';
 import { sampleWithoutReplacement } from './prng.js';
 
@@ -55,8 +56,16 @@ export function patchSide(u: number, minSide: number, o: PatchOptions): number {
   return Math.min(minSide, Math.max(o.lrSize, Math.round(o.lrSize * s)));
 }
 
-/** Makes one sample from decoded pixels; all randomness comes from `rand`, drawn in a fixed order. */
-export function makePatchSample(pixels: PixelBuffer, rand: () => number, o: PatchOptions): PatchSample {
+/**
+ * Makes one sample from decoded pixels; all randomness comes from `rand`, drawn in a fixed order.
+ * `blurSigma` (HR pixels, degrade.ts) softens the crop before it is downsampled; the target stays sharp.
+ */
+export function makePatchSample(
+  pixels: PixelBuffer,
+  rand: () => number,
+  o: PatchOptions,
+  blurSigma = 0,
+): PatchSample {
   const hr = patchSide(rand(), Math.min(pixels.width, pixels.height), o);
   let y = Math.floor(rand() * (pixels.height - hr + 1));
   let x = Math.floor(rand() * (pixels.width - hr + 1));
@@ -75,7 +84,7 @@ export function makePatchSample(pixels: PixelBuffer, rand: () => number, o: Patc
   }
   const [hflip, vflip, transpose] = o.augment ? flips : [false, false, false];
   const patch = augment(cropRgb(pixels, y, x, hr, hr), hflip, vflip, transpose);
-  const down = resizeBicubic(patch, o.lrSize, o.lrSize, { kernel: PIL_BICUBIC });
+  const down = resizeBicubic(gaussianBlur(patch, blurSigma), o.lrSize, o.lrSize, { kernel: PIL_BICUBIC });
   const lr = o.quantizeLr ? quantize8(down) : down;
 
   const picks = sampleWithoutReplacement(hr * hr, o.queries, rand);

@@ -9,6 +9,7 @@
  * during the step; only the finished arrays cross over (transferred, not copied).
  */
 import { Worker } from 'node:worker_threads';
+import type { DegradeRecipe } from './degrade.js';
 import type { CacheStats } from './image-cache.js';
 import { createLocalSampler } from './local-sampler.js';
 
@@ -29,6 +30,11 @@ export interface SamplerOptions {
   readonly quantizeLr?: boolean;
   /** Keep the most detailed of this many random crops (default 1: the paper's uniform crops). */
   readonly cropCandidates?: number;
+  /**
+   * Degrade the LR input like a real photo (blur, noise, JPEG: degrade.ts), each sample's chain
+   * drawn from its own stream; absent: clean bicubic LR, the paper's recipe.
+   */
+  readonly degrade?: DegradeRecipe;
   /** Decoded-image cache bound in bytes (default 1.5e9). */
   readonly cacheBytes?: number;
   /** Batches prepared ahead of the consumer (default 1). */
