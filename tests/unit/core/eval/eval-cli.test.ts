@@ -85,6 +85,23 @@ describe('liif eval', () => {
     expect(summary.results[0].bicubic.psnr).toBeGreaterThan(20);
   });
 
+  it('--degrade scores bicubic and the model on the same degraded LR, the same on a rerun', async () => {
+    const args = ['eval', '--model', models.dir, '--data', join(root, 'plain'), '--scales', '2', '--json'];
+    const clean = lastJson((await liif(args)).stdout);
+    const run = () => liif([...args, '--degrade', 'noise:8+jpeg:30']);
+    const first = await run();
+    expect(first.code, first.stderr).toBe(0);
+    const degraded = lastJson(first.stdout);
+    expect(degraded.protocol.degrade).toBe('noise:8+jpeg:30');
+    expect(clean.protocol.degrade).toBe('clean');
+    expect(degraded.results[0].bicubic.psnr).toBeLessThan(clean.results[0].bicubic.psnr - 1);
+    expect(degraded.results[0].model.psnr).not.toBe(clean.results[0].model.psnr);
+    expect(lastJson((await run()).stdout).results).toEqual(degraded.results);
+    const bad = await liif([...args, '--degrade', 'jpeg:101']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^liif: --degrade: jpeg quality must be 1-100/);
+  });
+
   it('exits 2 with a clear message for a missing set, a missing model or bad arguments', async () => {
     const noSet = await liif(['eval', '--bicubic-only', '--data', join(root, 'bench'), '--sets', 'Set5']);
     expect(noSet.code).toBe(2);
