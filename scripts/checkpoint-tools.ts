@@ -1,5 +1,5 @@
 /**
- * Tools for the base model's training run (issue 4), kept out of the product's CLI:
+ * Tools for the base model's training run, kept out of the product's CLI:
  *
  *   npx tsx scripts/checkpoint-tools.ts export <checkpoint.safetensors> <model dir> [--name N]
  *       [--display-name T] [--description T] [--hardware T] [--notes T] [--eval-json FILE[,FILE]]

@@ -1,8 +1,8 @@
 /**
- * Visual check of a model (issue 4): for each scale, one crop of a benchmark image made by the
+ * Visual check of a model: for each scale, one crop of a benchmark image made by the
  * evaluation protocol (bicubic-downsampled LR), shown as  LR (nearest) | bicubic | LIIF | HR  side
  * by side in one PNG, so the model's output can be looked at, not only scored. With --model given
- * more than once (a base and a fine-tuned model, issue 6), one LIIF panel per model, in that order.
+ * more than once (a base and a fine-tuned model), one LIIF panel per model, in that order.
  *
  *   npx tsx scripts/visual-check.ts --model models/liif-edsr-baseline [--model <tuned>] \
  *     [--image ../shared/data/bench/Set14/HR/zebra.png] [--scales 4,12] [--crop 192] [--out out/visual]
@@ -16,10 +16,10 @@ import sharp from 'sharp';
 import { psnr } from '../electron/core/eval/metrics.js';
 import { upscaleFloat } from '../electron/core/eval/model-upscale.js';
 import { bicubicUpscale, makeEvalPair } from '../electron/core/eval/protocol.js';
+import { type FloatImage, toFloatRgb } from '../electron/core/image/float-image.js';
 import { readImage } from '../electron/core/image/read-image.js';
 import { openModel } from '../electron/core/infer/open-model.js';
 import { defaultModelRoots } from '../electron/core/model/model-registry.js';
-import { type FloatImage, toFloatRgb } from '../electron/core/train/data/float-image.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,11 +1,9 @@
 /**
  * What travels over the channels: requests, results and pushed events. Shared by the main process,
  * the preload, the renderer and the HTTP test transport. Plain data only (structured-clone safe).
- *
- * A few types mirror core ones (OutputFormat, ConflictPolicy, ProviderChoice, FailureParts) so the renderer's
- * type graph stays free of Node modules; electron/core/service checks they stay equal.
+ * The names core uses too (formats, policies, providers) come from electron/shared/vocabulary.ts.
  */
-import type { Channel } from './channels.js';
+import type { Channel } from '../shared/channels.js';
 import type {
   FinetuneOverview,
   FinetuneStartRequest,
@@ -17,18 +15,15 @@ import type {
   RunNameRequest,
   ScanRequest,
   ScanSummary,
-} from './finetune-payloads.js';
-import type { SizeChoice } from './size-choice.js';
+} from '../shared/finetune-payloads.js';
+import type { SizeChoice } from '../shared/size-choice.js';
+import type { ConflictPolicy, FailureParts, OutputFormat, ProviderChoice } from '../shared/vocabulary.js';
 
-export type * from './finetune-payloads.js';
-export type { SizeChoice } from './size-choice.js';
+export type * from '../shared/finetune-payloads.js';
+export type { SizeChoice } from '../shared/size-choice.js';
 
-export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp', 'avif', 'tiff'];
-export type ConflictPolicy = 'rename' | 'skip' | 'overwrite';
-export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['rename', 'skip', 'overwrite'];
-export type ProviderChoice = 'auto' | 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+export type { ConflictPolicy, FailureParts, OutputFormat, ProviderChoice } from '../shared/vocabulary.js';
+export { CONFLICT_POLICIES, OUTPUT_FORMATS, PROVIDER_CHOICES } from '../shared/vocabulary.js';
 
 /** An image the app may show: an opaque id the transport turns into a URL (never a file path). */
 export type ImageRef = string;
@@ -75,12 +70,6 @@ export type ItemState = 'queued' | 'running' | 'done' | 'skipped' | 'failed' | '
 export interface PixelSize {
   readonly width: number;
   readonly height: number;
-}
-
-/** A failure in parts (core: image-errors.ts): the reason without the file's name, and its cause. */
-export interface FailureParts {
-  readonly reason: string;
-  readonly detail?: string;
 }
 
 export interface QueueItem {
@@ -265,8 +254,3 @@ export interface InvokeMap {
 
 export type RequestOf<C extends keyof InvokeMap> = InvokeMap[C]['request'];
 export type ResultOf<C extends keyof InvokeMap> = InvokeMap[C]['result'];
-
-/** A failure crossing a transport: plain words for the user. */
-export interface ErrorReply {
-  readonly error: string;
-}

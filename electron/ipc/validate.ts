@@ -4,10 +4,11 @@
  * PayloadError; nothing is coerced silently.
  */
 import { isAbsolute } from 'node:path';
-import { checkModelName, NameError } from '../core/model/model-name.js';
-import type { ServiceChannel } from './channels.js';
-import { Channel } from './channels.js';
-import type { FinetuneBudget, FinetuneStartRequest } from './finetune-payloads.js';
+import type { ServiceChannel } from '../shared/channels.js';
+import { Channel } from '../shared/channels.js';
+import type { FinetuneBudget, FinetuneStartRequest } from '../shared/finetune-payloads.js';
+import { checkModelName, NameError } from '../shared/model-name.js';
+import type { SizeChoice } from '../shared/size-choice.js';
 import {
   CONFLICT_POLICIES,
   type ItemOverride,
@@ -19,7 +20,6 @@ import {
   type RequestOf,
   type SettingsPatch,
 } from './payloads.js';
-import type { SizeChoice } from './size-choice.js';
 
 export class PayloadError extends Error {
   override readonly name = 'PayloadError';

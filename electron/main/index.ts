@@ -4,8 +4,8 @@
  * service's worker thread, never here.
  */
 import { app, BrowserWindow, ipcMain } from 'electron';
-import { AppService } from '../core/service/app-service.js';
-import { INVOKE_CHANNELS } from '../ipc/channels.js';
+import { AppService } from '../service/app-service.js';
+import { INVOKE_CHANNELS } from '../shared/channels.js';
 import { modelRoots } from './app-paths.js';
 import { createMainWindow } from './main-window.js';
 import { setupDialogs } from './setup-dialogs.js';

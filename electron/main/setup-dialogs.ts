@@ -1,10 +1,10 @@
 /** Native dialogs and the file manager: what the user picks here becomes a chosen path. */
 import { type BrowserWindow, dialog, shell } from 'electron';
 import { IMAGE_EXTENSIONS } from '../core/jobs/collect-inputs.js';
-import type { AppService } from '../core/service/app-service.js';
-import { Channel } from '../ipc/channels.js';
 import type { AddResult, Settings } from '../ipc/payloads.js';
 import { parseItemRequest, parseNone } from '../ipc/validate.js';
+import type { AppService } from '../service/app-service.js';
+import { Channel } from '../shared/channels.js';
 import { handle } from './setup-ipc.js';
 
 const IMAGE_FILTER = { name: 'Images', extensions: [...IMAGE_EXTENSIONS].map((e) => e.slice(1)) };

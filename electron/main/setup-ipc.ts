@@ -5,14 +5,12 @@
  * renderer gets plain-words errors rather than Electron's wrapped ones.
  */
 import { type BrowserWindow, type IpcMainInvokeEvent, ipcMain } from 'electron';
-import type { AppService } from '../core/service/app-service.js';
-import { dispatch, serviceHandlers, userMessage } from '../core/service/handlers.js';
-import { Channel, type InvokeChannel, SERVICE_CHANNELS } from '../ipc/channels.js';
 import type { AppEvent } from '../ipc/payloads.js';
 import { parsers } from '../ipc/validate.js';
+import type { AppService } from '../service/app-service.js';
+import { dispatch, serviceHandlers, userMessage } from '../service/handlers.js';
+import { Channel, type InvokeChannel, type Reply, SERVICE_CHANNELS } from '../shared/channels.js';
 import { APP_ORIGIN } from './content-policy.js';
-
-export type Reply = { ok: true; value: unknown } | { ok: false; error: string };
 
 export type MainHandler = (payload: unknown, event: IpcMainInvokeEvent) => unknown;
 

@@ -1,6 +1,6 @@
 /** The application menu: the same actions as the toolbar, with the usual shortcuts. */
 import { app, type BrowserWindow, Menu, type MenuItemConstructorOptions } from 'electron';
-import type { AppService } from '../core/service/app-service.js';
+import type { AppService } from '../service/app-service.js';
 import { chooseOutputFolder, openFiles, openFolder } from './setup-dialogs.js';
 
 export function setupMenu(service: AppService, window: BrowserWindow): void {

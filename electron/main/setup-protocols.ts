@@ -6,7 +6,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-import type { AppService } from '../core/service/app-service.js';
+import type { AppService } from '../service/app-service.js';
 import { RENDERER_DIR } from './app-paths.js';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, IMAGE_SCHEME } from './content-policy.js';
 

@@ -3,21 +3,13 @@
  * Built as CommonJS, as sandboxed preloads must be.
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer, webUtils } from 'electron';
-import { Channel, type InvokeChannel } from '../ipc/channels.js';
-import type { AppEvent, InvokeMap } from '../ipc/payloads.js';
+import type { AppEvent } from '../ipc/payloads.js';
+import { Channel, type InvokeChannel, type Reply } from '../shared/channels.js';
+import { type Invoke, type RequestArgs, replyValue, serviceMethods } from '../shared/service-methods.js';
 import type { LiifApi } from './api.js';
-import { serviceMethods } from './service-methods.js';
 
-type Reply = { ok: true; value: unknown } | { ok: false; error: string };
-
-async function invoke<C extends InvokeChannel>(
-  channel: C,
-  request?: InvokeMap[C]['request'],
-): Promise<InvokeMap[C]['result']> {
-  const reply = (await ipcRenderer.invoke(channel, request)) as Reply;
-  if (!reply.ok) throw new Error(reply.error);
-  return reply.value as InvokeMap[C]['result'];
-}
+const invoke: Invoke = async <C extends InvokeChannel>(channel: C, ...request: RequestArgs<C>) =>
+  replyValue<C>((await ipcRenderer.invoke(channel, request[0])) as Reply);
 
 const api: LiifApi = {
   transport: 'electron',

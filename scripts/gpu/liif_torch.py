@@ -3,7 +3,7 @@ LIIF with the EDSR-baseline encoder in PyTorch, parameter for parameter the mode
 trainer builds (electron/core/model/architecture.ts) and with the reference conventions of
 ../shared/LIIF.md, so that weights move between the two without renaming.
 
-For a short training run on a lent GPU machine (issue 4): the product's trainer stays the
+For a short training run on a lent GPU machine: the product's trainer stays the
 TypeScript one; this file exists because that machine has PyTorch and no Node.
 
 One deliberate difference in *how* (not what) it computes: the first MLP layer's 576 feature

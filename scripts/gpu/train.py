@@ -1,5 +1,5 @@
 """
-Continues the base model's training on a lent GPU machine (issue 4), with our TypeScript
+Continues the base model's training on a lent GPU machine, with our TypeScript
 trainer's sample recipe (electron/core/train/data/patch-sample.ts) ported sample for sample:
 scale s ~ U(1, 4), an HR crop of round(48 s) pixels at native resolution (the most detailed of
 `--crop-candidates` random crops, crop-detail.ts), random flips and transpose, LR = Pillow's

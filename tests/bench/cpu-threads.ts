@@ -11,9 +11,9 @@ import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engi
 import { cpuThreads, type FloatTensor, openSession } from '../../electron/core/infer/onnx-runtime.js';
 import { allParams, EDSR_BASELINE_LIIF } from '../../electron/core/model/architecture.js';
 import { randomWeights, seededRandom } from '../../electron/core/model/random-weights.js';
-import { previewPixels } from '../../electron/core/service/preview-pixels.js';
 import { gradName } from '../../electron/core/train/autodiff.js';
 import { buildLiifTrainingGraph, trainableParams } from '../../electron/core/train/training-graph.js';
+import { previewPixels } from '../../electron/service/preview-pixels.js';
 import { benchPhoto, median, seconds } from './bench-utils.js';
 
 const TRIALS = Number(process.argv[2] ?? 3);

@@ -1,5 +1,5 @@
 /**
- * Does fine-tuning help? (issue 6, "Measured effect"). Splits a folder of one kind of photo 50/50
+ * Does fine-tuning help? ("Measured effect"). Splits a folder of one kind of photo 50/50
  * (deterministically), fine-tunes the base model on one half in each mode (full, fast) with the
  * given minute budget, and scores base and tuned models on the other half at x4 (paper protocol,
  * Y-PSNR, LIIF Sec. 5.3 size-varied ground truths: photos at their native sizes).

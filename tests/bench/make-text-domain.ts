@@ -1,7 +1,7 @@
 /**
  * Writes a folder of rendered text pages (scans, screenshots, slides): a kind of picture the
  * shipped base model never saw (it learned from wallpaper photos), for measuring what fine-tuning
- * does where the base has something to learn (issue 6). Deterministic for a given --seed; rendered
+ * does where the base has something to learn. Deterministic for a given --seed; rendered
  * by sharp (librsvg) with the system's DejaVu and Liberation fonts, so the pages depend a little on
  * the fonts installed.
  *

@@ -13,11 +13,11 @@ import { parseArgs } from 'node:util';
 import { lumaShaved, psnr } from '../../electron/core/eval/metrics.js';
 import { upscaleFloat } from '../../electron/core/eval/model-upscale.js';
 import { makeEvalPair, shaveFor } from '../../electron/core/eval/protocol.js';
+import { toFloatRgb } from '../../electron/core/image/float-image.js';
 import { readImage } from '../../electron/core/image/read-image.js';
 import { openModel } from '../../electron/core/infer/open-model.js';
 import { collectInputs } from '../../electron/core/jobs/collect-inputs.js';
 import { defaultModelRoots } from '../../electron/core/model/model-registry.js';
-import { toFloatRgb } from '../../electron/core/train/data/float-image.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -13,10 +13,10 @@
  */
 import { CodesCache } from '../../electron/core/infer/codes-cache.js';
 import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
-import { outputGeometry } from '../../electron/core/infer/size-spec.js';
 import { EDSR_BASELINE_LIIF } from '../../electron/core/model/architecture.js';
 import { randomWeights } from '../../electron/core/model/random-weights.js';
-import { type PreviewPixels, previewPixels } from '../../electron/core/service/preview-pixels.js';
+import { type PreviewPixels, previewPixels } from '../../electron/service/preview-pixels.js';
+import { outputGeometry } from '../../electron/shared/size-spec.js';
 import { quickLookFactor } from '../../renderer/src/lib/quick-look.js';
 import { benchPhoto, median, seconds } from './bench-utils.js';
 

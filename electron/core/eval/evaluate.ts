@@ -2,13 +2,12 @@
  * Scores a model and the bicubic baseline on folders of HR images by the paper's protocol.
  */
 import { basename } from 'node:path';
+import { CLEAN, type Degradation, degradeLr } from '../image/degrade.js';
+import { type FloatImage, toFloatRgb } from '../image/float-image.js';
 import { ImageError } from '../image/image-errors.js';
 import { readImage } from '../image/read-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { seededRandom } from '../model/random-weights.js';
-import { CLEAN, type Degradation, degradeLr } from '../train/data/degrade.js';
-import { type FloatImage, toFloatRgb } from '../train/data/float-image.js';
-import { mixSeed } from '../train/data/prng.js';
 import type { EvalSet } from './eval-sets.js';
 import { psnr, ssimY } from './metrics.js';
 import { type FloatUpscaleOptions, upscaleFloat } from './model-upscale.js';
@@ -137,7 +136,7 @@ export async function evaluateSets(
           image,
           scale,
           options,
-          mixSeed(index, Math.round(scale * 1000)),
+          index * 100_003 + Math.round(scale * 1000),
         );
         perScale[k].push({ file: basename(file), ...scores });
         const seconds = (performance.now() - started) / 1000;

@@ -9,7 +9,7 @@
  *   an 11 x 11 Gaussian window with sigma 1.5, 'valid' filtering, K1 = 0.01, K2 = 0.03, L = 255,
  *   mean of the SSIM map.
  */
-import type { FloatImage } from '../train/data/float-image.js';
+import type { FloatImage } from '../image/float-image.js';
 
 const KR = 65.738 / 256;
 const KG = 129.057 / 256;

@@ -1,7 +1,7 @@
+import { outputGeometry, type Rect } from '../../shared/size-spec.js';
+import { type FloatImage, floatImage } from '../image/float-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
-import { outputGeometry, type Rect } from '../infer/size-spec.js';
 import { type RgbSource, upscaleTiled } from '../infer/upscale-tiled.js';
-import { type FloatImage, floatImage } from '../train/data/float-image.js';
 
 export interface FloatUpscaleOptions {
   readonly tileSide?: number;

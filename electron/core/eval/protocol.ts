@@ -5,9 +5,9 @@
  * bicubic downsample of that crop. Pixels dropped at the border for scoring: `s` (rounded up for
  * non-integer scales, as the reference only shaves whole pixels).
  */
-import { MATLAB_BICUBIC, PIL_BICUBIC, resizeBicubic } from '../train/data/bicubic.js';
-import { gaussianBlur } from '../train/data/degrade.js';
-import { cropTopLeft, type FloatImage, quantize8 } from '../train/data/float-image.js';
+import { MATLAB_BICUBIC, PIL_BICUBIC, resizeBicubic } from '../image/bicubic.js';
+import { gaussianBlur } from '../image/degrade.js';
+import { cropTopLeft, type FloatImage, quantize8 } from '../image/float-image.js';
 
 export interface EvalSizes {
   readonly lrHeight: number;

@@ -10,8 +10,9 @@
  * asked; that loses at most the last checkpoint interval, exactly like a crash. A run's promise
  * settles once its worker has ended.
  */
-import { Worker } from 'node:worker_threads';
-import { workerEnded } from '../service/worker-end.js';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker/start-worker.js';
+import { workerEnded } from '../worker/worker-end.js';
 import type { FinetuneEvent, FinetuneResult } from './finetune.js';
 import { FinetuneError } from './finetune-errors.js';
 import type { FinetuneJob, FromFinetuneWorker, ToFinetuneWorker } from './finetune-protocol.js';
@@ -23,13 +24,7 @@ export const END_GRACE_MS = 10_000;
 
 /** The built `.js` worker in the packaged app, or the TypeScript source through tsx from source. */
 export function startFinetuneWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = JSON.stringify(new URL('./finetune-worker.ts', here).href);
-    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
-    return new Worker(bootstrap, { eval: true });
-  }
-  return new Worker(new URL('./finetune-worker.js', here));
+  return startWorker(import.meta.url, 'finetune-worker');
 }
 
 export interface RunOptions {

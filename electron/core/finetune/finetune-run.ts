@@ -5,10 +5,12 @@
  * resume; it is removed once the model is saved or the run is discarded. listModels skips it (no
  * model.json, and the name starts with a dot).
  */
+
 import { mkdir, readdir, readFile, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkRunName } from '../../shared/model-name.js';
+import type { FinetuneBudget, FinetuneMode } from '../../shared/vocabulary.js';
 import { childOf, removeTreeInside } from '../fs/inside-folder.js';
-import { checkRunName } from '../model/model-name.js';
 import { writeFileAtomic } from '../model/safetensors.js';
 import type { TrainingMode } from '../train/training-graph.js';
 import type { ValidationScore } from '../train/validation.js';
@@ -22,7 +24,7 @@ export const CHECKPOINT_FILE = 'checkpoint.safetensors';
  * 'fast' trains the decoder and the encoder's second half (its head and first half fixed): about
  * 1.2-1.3x the steps per minute of 'full' (models/README.md), for weak machines.
  */
-export type FinetuneMode = 'full' | 'fast';
+export type { FinetuneBudget, FinetuneMode } from '../../shared/vocabulary.js';
 
 export const TRAINING_MODE: Record<FinetuneMode, TrainingMode> = { full: 'full', fast: 'decoder-and-tail' };
 
@@ -59,12 +61,6 @@ export interface FinetuneKnobs {
    * 'cosine-over-budget'); 'none' (and runs saved before this field): it stays at learningRate.
    */
   readonly decay?: 'none' | 'cosine';
-}
-
-export interface FinetuneBudget {
-  readonly steps?: number;
-  /** Minutes in all, across pauses and resumes. */
-  readonly minutes?: number;
 }
 
 /** Everything needed to continue a run without asking again (run.json). */

@@ -1,5 +1,5 @@
 /**
- * Fine-tuning: teach a trained model a user's own photos (issue 6). Scan the folders, hold out a
+ * Fine-tuning: teach a trained model a user's own photos. Scan the folders, hold out a
  * deterministic few images, train from the base model's weights with the trainer (checkpointed in
  * the run's work folder, so a crash or a pause loses at most one checkpoint interval), score base
  * and tuned model on the same held-out images by the paper's protocol, and save the result as a
@@ -10,9 +10,9 @@
  * the first held-out images (train/validation.ts). Its step-0 point is the base model's score.
  */
 import { stat } from 'node:fs/promises';
+import { checkModelName } from '../../shared/model-name.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
-import { checkModelName } from '../model/model-name.js';
 import { listModels, resolveModel } from '../model/model-registry.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
@@ -38,33 +38,11 @@ import { type ScanReport, scanFolders } from './scan.js';
 export const defaultQueries = (lrSize: number) => Math.max(1, Math.round((lrSize * lrSize) / 2));
 
 /**
- * The paper's 48-pixel LR crops with the base model's CPU-budget choices (models/README.md): batch
- * 8 and half the queries, for twice the updates per minute, and a moving average of the weights.
- *
- * The learning rate trades what a run can learn against what it can break, measured 10 minutes on
- * one core each (tests/bench/finetune-effect.ts, x4 on the unseen half of a 50/50 split; table in
- * models/README.md) on three kinds of picture: rendered text pages, which the base never saw;
- * B100; and pop-os wallpapers, which are part of the base's own training set.
- * - Full mode at the base's own rate, 1e-4, learned text best (+0.58 dB) but lost 0.067 dB on
- *   pop-os. The shipped base is a weight average, smoother than the raw weights; Adam's updates at
- *   1e-4 put that noise back, and a smooth sky shows it (12 steps shifted one sky's brightness by
- *   half a level). 2e-5 was safe everywhere (pop-os +0.04, B100 +0.04) but learned text only
- *   half as well (+0.27).
- * - So full mode runs at 1e-4 with a 50-step warm-up and an average that holds its full decay from
- *   the base, which damps the noise the raw weights pick up: text +0.38, B100 +0.03, pop-os +0.01.
- * - Fast mode trained the decoder only and ran at 1e-4 plainly. From the step-45,088 base that
- *   learned almost nothing at x4 (text +0.06, B100 +0.01): the gain stayed at x2. It now also
- *   trains the encoder's second half (training-graph.ts, TAIL_BLOCKS), which needs full mode's
- *   warm-up and average: plainly it lost 0.23 dB on pop-os, with them 0.10, and learned text
- *   +0.54 (B100 +0.03).
- * - From the step-45,088 base every mode loses on pop-os at 1e-4 (full -0.15, decoder only
- *   -0.04), less at 2e-5. Not a fault of these knobs: 3 of the 4 photos scored are in the base's
- *   training set, which it memorised (+1.5 to +3.2 dB from its GPU training, against +0.16 on the
- *   one it never saw), and tuning on other photos gives some of that back. On wallpapers it never
- *   saw, 10 minutes lose nothing (full +0.01, fast +0.00), so 1e-4 stays: a lower rate would only
- *   shrink what a new kind of photo gains ("The pop-os loss", models/README.md). 30 minutes there
- *   drifted down (full -0.05). A rate falling to 0 over the budget (knob `decay`) kept most of
- *   that drift (-0.03) and cost a quarter of the text gain (+0.66 against +0.87), so it is off.
+ * The paper's 48-pixel LR crops with the base model's CPU-budget choices: batch 8 and half the
+ * queries, for twice the updates per minute, and a moving average of the weights. The learning
+ * rate, the warm-up and the average held from the base trade what a run can learn against what it
+ * can break; each was chosen by measurement, recorded in models/README.md ("Fine-tuning: measured
+ * effect", with the commands to rerun them).
  */
 const KNOBS = {
   batchSize: 8,

@@ -12,11 +12,11 @@ import sharp from 'sharp';
 import { psnr } from '../eval/metrics.js';
 import { upscaleFloat } from '../eval/model-upscale.js';
 import { bicubicUpscale, makeEvalPair, shaveFor } from '../eval/protocol.js';
+import { type FloatImage, toRgb8 } from '../image/float-image.js';
 import { buildModelFiles, LiifEngine } from '../infer/liif-engine.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import type { LiifArchitecture, Weights } from '../model/architecture.js';
 import { writeFileAtomic } from '../model/safetensors.js';
-import { type FloatImage, toRgb8 } from '../train/data/float-image.js';
 import { loadValidationSet } from '../train/validation.js';
 
 /** x4: the largest scale of the held-out score, where a model's gain over bicubic is clearest. */

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { access, link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 
-export type ConflictPolicy = 'rename' | 'skip' | 'overwrite';
+import type { ConflictPolicy } from '../../shared/vocabulary.js';
+
+export type { ConflictPolicy } from '../../shared/vocabulary.js';
 
 /** Hidden temp name next to the target, so the final rename stays on one file system (atomic). */
 export function tempPathFor(target: string): string {

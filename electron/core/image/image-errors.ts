@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { FailureParts } from '../../shared/vocabulary.js';
 
 export type ImageErrorReason =
   | 'empty'
@@ -51,14 +52,7 @@ export class ImageError extends Error {
   }
 }
 
-/**
- * A failure in parts, for a list that shows the file's name beside it: the reason in plain words
- * without the name, and the low-level cause apart (the app shows it smaller).
- */
-export interface FailureParts {
-  readonly reason: string;
-  readonly detail?: string;
-}
+export type { FailureParts } from '../../shared/vocabulary.js';
 
 export function failureParts(err: unknown): FailureParts {
   if (err instanceof ImageError)

@@ -1,8 +1,9 @@
 import { extname } from 'node:path';
 
-export type OutputFormat = 'png' | 'jpeg' | 'webp' | 'avif' | 'tiff';
+import type { OutputFormat } from '../../shared/vocabulary.js';
 
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'jpeg', 'webp', 'avif', 'tiff'];
+export type { OutputFormat } from '../../shared/vocabulary.js';
+export { OUTPUT_FORMATS } from '../../shared/vocabulary.js';
 
 export const DEFAULT_NAME_TEMPLATE = '{name}_{width}x{height}.{ext}';
 

@@ -18,9 +18,10 @@
  * Tested by tests/unit/core/infer/codes-cache.test.ts and tests/unit/core/service/preview-pixels.test.ts
  * (cached preview == uncached preview).
  */
+
+import type { Rect } from '../../shared/size-spec.js';
 import type { LiifEngine } from './liif-engine.js';
 import type { FloatTensor } from './onnx-runtime.js';
-import type { Rect } from './size-spec.js';
 import type { CropCodes, EncodeCrop, RgbSource } from './upscale-tiled.js';
 
 export interface CodesCacheOptions {

@@ -8,9 +8,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 
-export type ProviderName = 'cuda' | 'dml' | 'coreml' | 'webgpu' | 'cpu';
-export type ProviderChoice = 'auto' | ProviderName;
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
+import type { ProviderChoice, ProviderName } from '../../shared/vocabulary.js';
+
+export type { ProviderChoice, ProviderName } from '../../shared/vocabulary.js';
+export { PROVIDER_CHOICES } from '../../shared/vocabulary.js';
 
 export interface ProviderAttempt {
   readonly provider: ProviderName;
@@ -170,7 +171,7 @@ function sessionOptions(
     // ORT deliberately keeps tiny shape computations (Shape -> Gather -> Range on a few int64
     // scalars) on the CPU for every GPU provider, so CPU fallback cannot be disabled outright.
     // Whether the heavy ops land on the GPU is checked by the placement test
-    // (tests/unit/core/infer/webgpu-liif.test.ts); a provider that cannot run the model at
+    // (tests/unit/core/infer/liif-engine.webgpu.test.ts); a provider that cannot run the model at
     // all fails session creation here and is passed over.
   };
 }

@@ -7,8 +7,9 @@
  * encoding the whole image, and the decoder's `window` input keeps the coordinate maths global, so
  * tiled output equals untiled output.
  */
+
+import type { Rect, Size } from '../../shared/size-spec.js';
 import type { LiifArchitecture } from '../model/architecture.js';
-import type { Rect, Size } from './size-spec.js';
 
 export interface TilePlan {
   /** Output pixels of this tile, in virtual-image coordinates. */

@@ -7,11 +7,12 @@
  *   sharp as the colour, not blurred by a bilinear resize.
  * - Targets at or below the source size are a plain Lanczos resize: the model is for enlarging.
  */
+
+import { type OutputGeometry, outputGeometry, type Rect, type SizeSpec } from '../../shared/size-spec.js';
 import { hasAlpha, isGray, type PixelBuffer } from '../image/pixel-buffer.js';
 import { resizePlain } from '../image/resize-plain.js';
 import type { LiifEngine } from './liif-engine.js';
 import type { ProgressListener, UpscaleStage } from './progress.js';
-import { type OutputGeometry, outputGeometry, type Rect, type SizeSpec } from './size-spec.js';
 import { type EncodeCrop, type RgbSink, type RgbSource, upscaleTiled } from './upscale-tiled.js';
 
 export interface UpscalePixelsOptions {

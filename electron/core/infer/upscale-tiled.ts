@@ -1,11 +1,12 @@
 /**
  * Tiled LIIF upscaling of an RGB source: memory follows the budget, not the image size.
  */
+
+import type { OutputGeometry, Rect, Size } from '../../shared/size-spec.js';
 import { pixelCentre } from './coordinates.js';
 import type { LiifEngine } from './liif-engine.js';
 import type { FloatTensor } from './onnx-runtime.js';
 import { type ProgressListener, throwIfAborted, type UpscaleStage } from './progress.js';
-import type { OutputGeometry, Rect, Size } from './size-spec.js';
 import { DEFAULT_MEMORY_BUDGET_MB, planTiles, sizeTiles } from './tile-planner.js';
 
 /** Random access to an RGB image in [0,1]: read(rect) returns planar [3, rect.height, rect.width]. */

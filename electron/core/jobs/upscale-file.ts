@@ -4,6 +4,7 @@
  */
 import { mkdir, realpath } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { outputGeometry, type SizeSpec } from '../../shared/size-spec.js';
 import { exists } from '../image/atomic-file.js';
 import { errorText, type FailureParts, failureParts, ImageError } from '../image/image-errors.js';
 import {
@@ -17,7 +18,6 @@ import { readImage } from '../image/read-image.js';
 import { type ConflictPolicy, checkFormatFits, writeImage } from '../image/write-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
 import { isAbortError, type ProgressListener } from '../infer/progress.js';
-import { outputGeometry, type SizeSpec } from '../infer/size-spec.js';
 import { upscalePixels } from '../infer/upscale-pixels.js';
 import { OutputFolders } from './output-folder.js';
 

@@ -6,10 +6,10 @@
  */
 import { cp, mkdir, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { checkModelName } from '../../shared/model-name.js';
 import { childOf, removeTreeInside } from '../fs/inside-folder.js';
 import { loadManifest, loadModelDir, MANIFEST_FILE } from './model-dir.js';
 import { ModelError } from './model-errors.js';
-import { checkModelName } from './model-name.js';
 import { listModels } from './model-registry.js';
 import { writeFileAtomic } from './safetensors.js';
 

@@ -8,6 +8,7 @@
  */
 import { GraphBuilder } from '../graph/graph-builder.js';
 import type { GraphInitializer, GraphIR, GraphNode, GraphValueInfo, Value } from '../graph/graph-ir.js';
+import { inferShapes } from '../graph/shape-inference.js';
 import {
   BACKWARD_RULES,
   type ConvGradForm,
@@ -15,7 +16,6 @@ import {
   isDifferentiableInput,
   type RuleContext,
 } from './backward-rules/index.js';
-import { inferShapes } from './shape-inference.js';
 
 export interface DifferentiateOptions {
   /** How Conv gradients are written (default 'im2col', the faster form on CPU). */

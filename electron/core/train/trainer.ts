@@ -6,9 +6,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { DegradeRecipe } from '../image/degrade.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { allParams, type LiifArchitecture, type Weights } from '../model/architecture.js';
-import type { DegradeRecipe } from './data/degrade.js';
 import type { DataReport, SamplerState } from './data/sampler.js';
 import { createSampler } from './data/sampler.js';
 import { adamStep, createAdamState, withMomentsFor } from './optim/adam.js';

@@ -3,11 +3,11 @@
  * held-out images, by the paper's protocol (eval/), at scales inside the training range.
  */
 import { evaluateImage } from '../eval/evaluate.js';
+import { cropRgb, type FloatImage } from '../image/float-image.js';
 import { readImage } from '../image/read-image.js';
 import { buildModelFiles, LiifEngine } from '../infer/liif-engine.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import type { LiifArchitecture, Weights } from '../model/architecture.js';
-import { cropRgb, type FloatImage } from './data/float-image.js';
 
 export interface ValidationSet {
   readonly images: readonly FloatImage[];

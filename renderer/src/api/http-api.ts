@@ -4,11 +4,14 @@
  * as server-sent events; dropped files have no paths in a browser, so their bytes are uploaded and
  * the server registers the saved copies as chosen files.
  */
-import { Channel, type InvokeChannel } from '../../../electron/ipc/channels.js';
-import { serviceMethods } from '../../../electron/preload/service-methods.js';
-import type { AddResult, AppEvent, InvokeMap, LiifApi } from './index.js';
-
-type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+import { Channel, type InvokeChannel, type Reply } from '../../../electron/shared/channels.js';
+import {
+  type Invoke,
+  type RequestArgs,
+  replyValue,
+  serviceMethods,
+} from '../../../electron/shared/service-methods.js';
+import type { AddResult, AppEvent, LiifApi } from './index.js';
 
 /** The token comes in the page URL (?token=...) and stays for reloads of this tab. */
 function sessionToken(): string {
@@ -20,19 +23,14 @@ function sessionToken(): string {
 export function createHttpApi(token = sessionToken()): LiifApi {
   const headers = { 'content-type': 'application/json', 'x-liif-token': token };
 
-  async function invoke<C extends InvokeChannel>(
-    channel: C,
-    request?: InvokeMap[C]['request'],
-  ): Promise<InvokeMap[C]['result']> {
+  const invoke: Invoke = async <C extends InvokeChannel>(channel: C, ...request: RequestArgs<C>) => {
     const response = await fetch(`/api/${channel}`, {
       method: 'POST',
       headers,
-      body: JSON.stringify(request ?? null),
+      body: JSON.stringify(request[0] ?? null),
     });
-    const reply = (await response.json()) as Reply;
-    if (!reply.ok) throw new Error(reply.error);
-    return reply.value as InvokeMap[C]['result'];
-  }
+    return replyValue<C>((await response.json()) as Reply);
+  };
 
   async function upload(file: File): Promise<string> {
     // webkitRelativePath keeps a folder's structure (folder inputs); drops pass plain names.

@@ -2,7 +2,7 @@
  * The fine-tune view's state: the chosen folders and their scan, the run's status (built from the
  * pushed updates by the same reducer the service runs) and the interrupted runs to offer.
  */
-import { applyFinetuneUpdate, IDLE_FINETUNE } from '../../../electron/ipc/finetune-payloads.js';
+import { applyFinetuneUpdate, IDLE_FINETUNE } from '../../../electron/shared/finetune-payloads.js';
 import type {
   DamagedRunInfo,
   FinetuneBudget,

@@ -12,10 +12,10 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { sanitizeFileName } from '../../../electron/core/image/output-name.js';
-import type { AppService } from '../../../electron/core/service/app-service.js';
-import { dispatch, serviceHandlers, userMessage } from '../../../electron/core/service/handlers.js';
-import { isServiceChannel } from '../../../electron/ipc/channels.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/content-policy.js';
+import type { AppService } from '../../../electron/service/app-service.js';
+import { dispatch, serviceHandlers, userMessage } from '../../../electron/service/handlers.js';
+import { isServiceChannel } from '../../../electron/shared/channels.js';
 
 export interface HttpTransportOptions {
   readonly service: AppService;

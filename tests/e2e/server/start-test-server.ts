@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultModelRoots } from '../../../electron/core/model/model-registry.js';
-import { AppService } from '../../../electron/core/service/app-service.js';
-import { DEFAULT_SETTINGS } from '../../../electron/core/service/settings-store.js';
 import type { Settings } from '../../../electron/ipc/payloads.js';
-import { tinyModelsRoot } from '../../unit/core/service/service-fixture.js';
+import { AppService } from '../../../electron/service/app-service.js';
+import { DEFAULT_SETTINGS } from '../../../electron/service/settings-store.js';
+import { tinyModelsRoot } from '../../unit/service/service-fixture.js';
 import { startHttpTransport } from './http-transport.js';
 
 const dir = process.env.LIIF_E2E_DIR ?? (await mkdtemp(join(tmpdir(), 'liif-e2e-')));

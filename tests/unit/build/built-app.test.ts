@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INVOKE_CHANNELS } from '../../../electron/ipc/channels.js';
+import { INVOKE_CHANNELS } from '../../../electron/shared/channels.js';
 import { buildApp } from '../../../scripts/build-app.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Channel, INVOKE_CHANNELS, SERVICE_CHANNELS } from '../../../electron/ipc/channels.js';
 import { PayloadError, parsers, parseSettingsPatch } from '../../../electron/ipc/validate.js';
+import { Channel, INVOKE_CHANNELS, SERVICE_CHANNELS } from '../../../electron/shared/channels.js';
 
 describe('payload validation', () => {
   it('has a parser for every service channel, and every service channel is allowed', () => {

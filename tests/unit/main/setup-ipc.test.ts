@@ -4,7 +4,7 @@
  * validated, and dropped paths become chosen paths only after validation.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { Channel, SERVICE_CHANNELS } from '../../../electron/ipc/channels.js';
+import { Channel, SERVICE_CHANNELS } from '../../../electron/shared/channels.js';
 
 type Handler = (event: unknown, payload: unknown) => Promise<unknown>;
 const handlers = new Map<string, Handler>();

@@ -9,10 +9,10 @@
  * nothing is left rejecting in the background.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatch } from '../../../electron/core/service/handlers.js';
-import { ServiceError } from '../../../electron/core/service/service-error.js';
-import { Channel, SERVICE_CHANNELS, type ServiceChannel } from '../../../electron/ipc/channels.js';
 import { PayloadError } from '../../../electron/ipc/validate.js';
+import { dispatch } from '../../../electron/service/handlers.js';
+import { ServiceError } from '../../../electron/service/service-error.js';
+import { Channel, SERVICE_CHANNELS, type ServiceChannel } from '../../../electron/shared/channels.js';
 import { HOSTILE_NAMES } from '../../helpers/hostile-names.js';
 import { securityFixture } from './security-fixture.js';
 

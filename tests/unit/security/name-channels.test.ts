@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discardRun } from '../../../electron/core/finetune/finetune-run.js';
-import { dispatch } from '../../../electron/core/service/handlers.js';
-import { Channel, type ServiceChannel } from '../../../electron/ipc/channels.js';
 import { PayloadError } from '../../../electron/ipc/validate.js';
+import { dispatch } from '../../../electron/service/handlers.js';
+import { Channel, type ServiceChannel } from '../../../electron/shared/channels.js';
 import { HOSTILE_NAMES } from '../../helpers/hostile-names.js';
 import { securityFixture } from './security-fixture.js';
 

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportModelDir } from '../../../electron/core/model/export-model.js';
 import { randomWeights } from '../../../electron/core/model/random-weights.js';
-import { AppService } from '../../../electron/core/service/app-service.js';
-import { serviceHandlers } from '../../../electron/core/service/handlers.js';
+import { AppService } from '../../../electron/service/app-service.js';
+import { serviceHandlers } from '../../../electron/service/handlers.js';
 import { treeListing } from '../../helpers/tree-listing.js';
-import { TINY_ARCH, tinyModelsRoot } from '../core/service/service-fixture.js';
+import { TINY_ARCH, tinyModelsRoot } from '../service/service-fixture.js';
 
 export async function securityFixture() {
   const root = await mkdtemp(join(tmpdir(), 'liif-security-'));

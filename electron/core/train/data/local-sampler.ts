@@ -8,9 +8,10 @@
  * whose file fails to decode is skipped; whether a file decodes is a property of the file, so the
  * batches do not depend on timing, caching, threads or prefetch depth, and the state is the cursor.
  */
+
+import { CLEAN, checkRecipe, degradeLr, drawDegradation } from '../../image/degrade.js';
 import { ImageError } from '../../image/image-errors.js';
 import { DEFAULT_MAX_PIXELS, probeImage } from '../../image/read-image.js';
-import { CLEAN, checkRecipe, degradeLr, drawDegradation } from './degrade.js';
 import { DEFAULT_CACHE_BYTES, ImageCache } from './image-cache.js';
 import { makePatchSample, type PatchOptions } from './patch-sample.js';
 import { permutation, STREAM, streamRandom } from './prng.js';

@@ -6,12 +6,12 @@
  * pixel-centre coordinates and the cell 2 / HR size. The ground truth is never resized.
  */
 
+import { PIL_BICUBIC, resizeBicubic } from '../../image/bicubic.js';
+import { gaussianBlur } from '../../image/degrade.js';
+import { augment, cropRgb, type FloatImage, quantize8 } from '../../image/float-image.js';
 import type { PixelBuffer } from '../../image/pixel-buffer.js';
 import { pixelCentre } from '../../infer/coordinates.js';
-import { PIL_BICUBIC, resizeBicubic } from './bicubic.js';
 import { cropDetail } from './crop-detail.js';
-import { gaussianBlur } from './degrade.js';
-import { augment, cropRgb, type FloatImage, quantize8 } from './float-image.js';
 import { sampleWithoutReplacement } from './prng.js';
 
 export interface PatchOptions {

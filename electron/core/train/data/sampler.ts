@@ -8,8 +8,9 @@
  * crops and resizes on the trainer's thread could only run between steps. In the worker they run
  * during the step; only the finished arrays cross over (transferred, not copied).
  */
-import { Worker } from 'node:worker_threads';
-import type { DegradeRecipe } from './degrade.js';
+import type { Worker } from 'node:worker_threads';
+import type { DegradeRecipe } from '../../image/degrade.js';
+import { startWorker } from '../../worker/start-worker.js';
 import type { CacheStats } from './image-cache.js';
 import { createLocalSampler } from './local-sampler.js';
 
@@ -125,18 +126,9 @@ export async function createSampler(options: SamplerOptions): Promise<Sampler> {
   return createWorkerSampler(options, startSamplerWorker());
 }
 
-/**
- * The worker: the built `.js` file in a packaged app, or the TypeScript source through tsx when
- * running from source (Node 20 does not apply tsx to a worker's entry; as inference-bridge.ts).
- */
+/** The sampler worker beside this module, built or from source (core/worker/start-worker.ts). */
 function startSamplerWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const entry = JSON.stringify(new URL('./sampler-worker.ts', here).href);
-    const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); })`;
-    return new Worker(bootstrap, { eval: true });
-  }
-  return new Worker(new URL('./sampler-worker.js', here));
+  return startWorker(import.meta.url, 'sampler-worker');
 }
 
 async function createWorkerSampler(options: SamplerOptions, worker: Worker): Promise<Sampler> {

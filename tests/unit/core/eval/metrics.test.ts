@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { psnr, ssimY } from '../../../../electron/core/eval/metrics.js';
+import type { FloatImage } from '../../../../electron/core/image/float-image.js';
 import { seededRandom } from '../../../../electron/core/model/random-weights.js';
-import type { FloatImage } from '../../../../electron/core/train/data/float-image.js';
 
 const rgb = (h: number, w: number, f: (c: number, y: number, x: number) => number): FloatImage => {
   const data = new Float32Array(3 * h * w);

@@ -6,10 +6,10 @@ import { findEvalSets } from '../../../../electron/core/eval/eval-sets.js';
 import { evaluateImage, evaluateSets } from '../../../../electron/core/eval/evaluate.js';
 import { upscaleFloat } from '../../../../electron/core/eval/model-upscale.js';
 import { evalSizes, makeEvalPair, shaveFor } from '../../../../electron/core/eval/protocol.js';
+import type { FloatImage } from '../../../../electron/core/image/float-image.js';
 import type { LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
 import { openModel } from '../../../../electron/core/infer/open-model.js';
 import { upscalePixels } from '../../../../electron/core/infer/upscale-pixels.js';
-import type { FloatImage } from '../../../../electron/core/train/data/float-image.js';
 import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
 
 const BENCH = join(import.meta.dirname, '../../../../../shared/data/bench');

@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { PixelBuffer } from '../../../../electron/core/image/pixel-buffer.js';
 import { CodesCache } from '../../../../electron/core/infer/codes-cache.js';
 import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
-import type { Rect } from '../../../../electron/core/infer/size-spec.js';
 import { receptiveRadius } from '../../../../electron/core/infer/tile-planner.js';
 import { channelSource } from '../../../../electron/core/infer/upscale-pixels.js';
 import { type CropCodes, encodeCrop } from '../../../../electron/core/infer/upscale-tiled.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
+import type { Rect } from '../../../../electron/shared/size-spec.js';
 import { TINY_ARCH } from '../../../helpers/tiny-model.js';
 
 function noise(width: number, height: number, seed: number): PixelBuffer {

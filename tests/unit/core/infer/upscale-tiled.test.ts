@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
-import { outputGeometry, type Rect, type SizeSpec } from '../../../../electron/core/infer/size-spec.js';
 import { type RgbSource, upscaleTiled } from '../../../../electron/core/infer/upscale-tiled.js';
 import { EDSR_BASELINE_LIIF, type LiifArchitecture } from '../../../../electron/core/model/architecture.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
+import { outputGeometry, type Rect, type SizeSpec } from '../../../../electron/shared/size-spec.js';
 
 /** A smooth random image (so the model sees structure, not only noise). */
 function randomSource(seed: number, width: number, height: number): RgbSource {

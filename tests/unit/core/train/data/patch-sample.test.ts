@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PIL_BICUBIC, resizeBicubic } from '../../../../../electron/core/image/bicubic.js';
+import { augment, cropRgb } from '../../../../../electron/core/image/float-image.js';
 import { readImage } from '../../../../../electron/core/image/read-image.js';
 import { seededRandom } from '../../../../../electron/core/model/random-weights.js';
-import { PIL_BICUBIC, resizeBicubic } from '../../../../../electron/core/train/data/bicubic.js';
 import { cropDetail } from '../../../../../electron/core/train/data/crop-detail.js';
-import { augment, cropRgb } from '../../../../../electron/core/train/data/float-image.js';
 import {
   makePatchSample,
   type PatchOptions,

@@ -1,0 +1,51 @@
+/** Validating parsers for command-line values: each failure is a UsageError naming the flag. */
+import { PROVIDER_CHOICES, type ProviderChoice } from '../core/infer/onnx-runtime.js';
+import { UsageError } from './size-args.js';
+
+export function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+export function intInRange(
+  value: string | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${flag} must be a whole number ${min}-${max} (got "${value}")`);
+  return n;
+}
+
+export function positiveInt(value: string | undefined, flag: string): number | undefined {
+  return intInRange(value, flag, 1, Number.MAX_SAFE_INTEGER);
+}
+
+export function positiveNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} needs a positive number (got "${value}")`);
+  return n;
+}
+
+/** A moving-average decay (`--ema`): in [0, 1); absent: undefined. */
+export function averageDecayArg(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const decay = Number(value);
+  if (!(decay >= 0 && decay < 1)) throw new UsageError(`${flag} is a decay in [0, 1), e.g. 0.999`);
+  return decay;
+}
+
+export function providerArg(value: string | undefined, fallback: ProviderChoice): ProviderChoice {
+  return oneOf<ProviderChoice>(value, PROVIDER_CHOICES, '--provider') ?? fallback;
+}

@@ -1,0 +1,80 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RECIPE } from '../../../electron/core/image/degrade.js';
+import { loadCheckpoint } from '../../../electron/core/train/optim/checkpoint.js';
+import { lastJson, liif } from '../../helpers/run-cli.js';
+import { makeTinyModelRoot } from '../../helpers/tiny-model.js';
+import { makePhotoFolder } from '../core/finetune/photo-folder.js';
+
+describe('liif train', () => {
+  let photos: string;
+  let base: { root: string; dir: string };
+  beforeAll(async () => {
+    photos = await mkdtemp(join(tmpdir(), 'liif-cli-train-'));
+    await makePhotoFolder(photos);
+    base = await makeTinyModelRoot('base', 3);
+  });
+
+  it('trains with the queries per sample asked for and records them in the checkpoint', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const args = ['train', '--data', photos, '--out', out, '--from', base.dir, '--batch', '2'];
+    const r = await liif([...args, '--lr-size', '16', '--queries', '100', '--steps', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastJson(r.stdout)).toMatchObject({ step: 2, stoppedBy: 'budget' });
+    const checkpoint = await loadCheckpoint(join(out, 'checkpoint.safetensors'));
+    expect(checkpoint.info.config).toMatchObject({ queries: 100, lrSize: 16, batchSize: 2 });
+  });
+
+  it('--degrade photo trains on degraded inputs from several folders and records the recipe', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const more = await mkdtemp(join(tmpdir(), 'liif-cli-train-more-'));
+    await makePhotoFolder(more);
+    const r = await liif([
+      'train',
+      ...['--data', photos, '--data', more, '--out', out, '--from', base.dir, '--batch', '2'],
+      ...[
+        '--lr-size',
+        '16',
+        '--queries',
+        '64',
+        '--steps',
+        '2',
+        '--degrade',
+        'photo',
+        '--clean-share',
+        '0.5',
+        '--json',
+      ],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/training on \d+ images/);
+    const checkpoint = await loadCheckpoint(join(out, 'checkpoint.safetensors'));
+    expect(checkpoint.info.config).toMatchObject({ degrade: { ...DEFAULT_RECIPE, cleanShare: 0.5 } });
+    const manifest = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+    expect(manifest.training.degradations).toMatchObject({ cleanShare: 0.5, jpegQuality: [30, 95] });
+    const bad = await liif(['train', '--data', photos, '--steps', '1', '--clean-share', '0.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--clean-share needs --degrade photo/);
+  });
+
+  it('refuses more queries than the smallest HR patch has pixels, before training', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const r = await liif([
+      'train',
+      '--data',
+      photos,
+      '--out',
+      out,
+      '--lr-size',
+      '16',
+      '--queries',
+      '257',
+      '--steps',
+      '1',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--queries/);
+  });
+});
