@@ -2,10 +2,20 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkNameTemplate, OUTPUT_FORMATS, type OutputFormat } from '../core/image/output-name.js';
 import type { ConflictPolicy } from '../core/image/write-image.js';
+import type { LiifEngine } from '../core/infer/liif-engine.js';
+import type { ProviderChoice } from '../core/infer/onnx-runtime.js';
 import { openModel } from '../core/infer/open-model.js';
 import { collectInputs } from '../core/jobs/collect-inputs.js';
+import {
+  describeInputKind,
+  INPUT_CHOICES,
+  type InputChoice,
+  inputKind,
+  PHOTO_MODEL_NAME,
+} from '../core/jobs/input-kind.js';
 import { OutputFolders } from '../core/jobs/output-folder.js';
 import { type UpscaleFileResult, upscaleFile } from '../core/jobs/upscale-file.js';
+import { defaultModelRoots, listModels } from '../core/model/model-registry.js';
 import { intInRange, oneOf, providerArg } from './arg-parsers.js';
 import { ProgressBar } from './progress-bar.js';
 import { sizeSpecFromArgs, UsageError } from './size-args.js';
@@ -27,7 +37,10 @@ Output:
   --on-conflict P        rename | skip | overwrite (default rename)
   --strip-metadata       do not copy EXIF and ICC profile
 Engine:
-  --model NAME|DIR       model name from \`liif models\` or a model folder
+  --model NAME|DIR       model name from \`liif models\` or a model folder (then used for every input)
+  --input K              auto | clean | compressed (default auto): without --model, each photo gets
+                         the model that fits it; a JPEG below quality 95 or a lossy WebP/HEIC/AVIF
+                         goes to the photo model, which removes compression artefacts
   --provider P           auto | cpu | webgpu | cuda | dml | coreml (default auto)
   --tile PX              output tile side in pixels (default: from the memory budget)
   --memory MB            memory budget for inference (default 1536)
@@ -56,6 +69,7 @@ export async function upscaleCommand(
       'on-conflict': { type: 'string' },
       'strip-metadata': { type: 'boolean' },
       model: { type: 'string' },
+      input: { type: 'string' },
       provider: { type: 'string' },
       tile: { type: 'string' },
       memory: { type: 'string' },
@@ -81,6 +95,11 @@ export async function upscaleCommand(
     '--on-conflict',
   );
   const provider = providerArg(values.provider, 'auto');
+  const inputChoice = oneOf<InputChoice>(values.input, INPUT_CHOICES, '--input') ?? 'auto';
+  if (values.model !== undefined && values.input !== undefined)
+    throw new UsageError(
+      '--input chooses between the shipped models; with --model every input uses that model',
+    );
   const quality = intInRange(values.quality, '--quality', 1, 100);
   const tileSide = intInRange(values.tile, '--tile', 16, 16384);
   const memoryBudgetMB = intInRange(values.memory, '--memory', 64, 1 << 20);
@@ -96,7 +115,7 @@ export async function upscaleCommand(
 
   const run = { folders: new OutputFolders() };
   const { files, missing } = await collectInputs(positionals, values.recursive === true);
-  const results: UpscaleFileResult[] = missing.map((m) => ({
+  const results: CliResult[] = missing.map((m) => ({
     input: m.path,
     status: 'failed' as const,
     seconds: 0,
@@ -106,8 +125,9 @@ export async function upscaleCommand(
   for (const m of missing) io.stderr.write(`liif upscale: ${terminalSafe(m.path)}: ${m.error}\n`);
   if (files.length === 0 && missing.length === 0) log('no images found in the given folders');
 
-  const engine = files.length > 0 ? await openModel(values.model, provider) : undefined;
-  if (engine) log(`model ${engine.model.name} on ${engine.decision.provider} (${engine.decision.reason})`);
+  const engines = new ModelChoice(values.model, provider, log);
+  // Opened before the loop so a missing or broken model is a usage error before any work.
+  const engine = files.length > 0 ? await engines.forKind('clean') : undefined;
   const bar = new ProgressBar(io.stderr);
   const controller = new AbortController();
   // SIGTERM (a closed terminal, `kill`, a service manager) stops like Ctrl-C: the file being
@@ -118,8 +138,11 @@ export async function upscaleCommand(
     for (const [i, input] of files.entries()) {
       if (!engine) break;
       const label = `[${i + 1}/${files.length}]`;
-      const result = await upscaleFile(
-        engine,
+      const kind =
+        values.model === undefined ? await inputKind(input, inputChoice).catch(() => undefined) : undefined;
+      const chosen = kind ? await engines.forKind(kind.kind) : engine;
+      const fileResult = await upscaleFile(
+        chosen,
         {
           input,
           size,
@@ -138,6 +161,11 @@ export async function upscaleCommand(
         { signal: controller.signal, onProgress: (e) => bar.update(label, e), run },
       );
       bar.clear();
+      const result: CliResult = {
+        ...fileResult,
+        model: chosen.model.name,
+        ...(kind ? { inputKind: describeInputKind(kind, chosen !== engine || kind.kind === 'clean') } : {}),
+      };
       results.push(result);
       log(resultLine(label, result));
       if (result.status === 'cancelled') {
@@ -154,7 +182,7 @@ export async function upscaleCommand(
     }
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-    await engine?.release();
+    await engines.release();
   }
   const failed = results.filter((r) => r.status === 'failed' || r.status === 'cancelled').length;
   if (json) {
@@ -172,11 +200,60 @@ export async function upscaleCommand(
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-function resultLine(label: string, r: UpscaleFileResult): string {
+/** A file's result with the model that upscaled it and, when chosen per input, why. */
+type CliResult = UpscaleFileResult & { readonly model?: string; readonly inputKind?: string };
+
+/**
+ * The clean model (the one named by --model, or the default) and, for compressed inputs, the
+ * photo model when it is installed; each opened on first use and said once.
+ */
+class ModelChoice {
+  private readonly opened = new Map<string, Promise<LiifEngine | undefined>>();
+
+  constructor(
+    private readonly named: string | undefined,
+    private readonly provider: ProviderChoice,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async forKind(kind: 'clean' | 'compressed'): Promise<LiifEngine> {
+    const clean = await this.open(this.named, true);
+    if (kind === 'clean' || this.named !== undefined) return clean!;
+    return (await this.open(PHOTO_MODEL_NAME, false)) ?? clean!;
+  }
+
+  private open(name: string | undefined, required: boolean): Promise<LiifEngine | undefined> {
+    const key = name ?? '';
+    let engine = this.opened.get(key);
+    if (!engine) {
+      engine = (async () => {
+        if (!required && !(await modelInstalled(name!))) return undefined;
+        const opened = await openModel(name, this.provider);
+        this.log(`model ${opened.model.name} on ${opened.decision.provider} (${opened.decision.reason})`);
+        return opened;
+      })();
+      this.opened.set(key, engine);
+    }
+    return engine;
+  }
+
+  async release(): Promise<void> {
+    for (const engine of this.opened.values()) await (await engine.catch(() => undefined))?.release();
+  }
+}
+
+async function modelInstalled(name: string): Promise<boolean> {
+  return (await listModels(defaultModelRoots())).some((m) => m.name === name && !m.error);
+}
+
+function resultLine(label: string, r: CliResult): string {
   const input = terminalSafe(r.input);
   switch (r.status) {
     case 'done': {
-      const notes = r.notices?.length ? `; note: ${r.notices.join('; ')}` : '';
+      const notes = [r.inputKind, ...(r.notices ?? []).map((n) => `note: ${n}`)]
+        .filter((n) => n !== undefined)
+        .map((n) => `; ${n}`)
+        .join('');
       return `${label} ${input} -> ${terminalSafe(r.output ?? '')} (${r.width}x${r.height}, ${r.seconds.toFixed(1)}s${notes})`;
     }
     case 'skipped':

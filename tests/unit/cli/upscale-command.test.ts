@@ -79,7 +79,7 @@ describe('liif CLI', () => {
     });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
-      /print\.jpg -> .*print_24x20\.jpg \(24x20, [\d.]+s; note: converted from CMYK to sRGB: the output has no CMYK version\)/,
+      /print\.jpg -> .*print_24x20\.jpg \(24x20, [\d.]+s; compressed photo \(JPEG ~q80\), but no photo model is installed: artefacts may be sharpened; note: converted from CMYK to sRGB: the output has no CMYK version\)/,
     );
     const json = await liif(
       ['upscale', join(dir, 'print.jpg'), '--scale', '2', '-o', join(dir, 'b'), '--json'],
@@ -90,6 +90,40 @@ describe('liif CLI', () => {
     expect(lastJson(json.stdout).results[0].notices).toEqual([
       'converted from CMYK to sRGB: the output has no CMYK version',
     ]);
+  });
+
+  it('gives each input the model that fits it: compressed JPEGs the photo model, PNGs the clean one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'liif-cli-kind-'));
+    const photoModels = await makeTinyModelRoot('liif-edsr-photo', 4);
+    await sharp({ create: { width: 16, height: 12, channels: 3, background: '#4080c0' } })
+      .jpeg({ quality: 60 })
+      .toFile(join(dir, 'phone.jpg'));
+    await sharp({ create: { width: 16, height: 12, channels: 3, background: '#4080c0' } })
+      .png()
+      .toFile(join(dir, 'scan.png'));
+    const env = { LIIF_MODELS_DIR: photoModels.root };
+    const inputs = [join(dir, 'phone.jpg'), join(dir, 'scan.png')];
+    const auto = await liif(['upscale', ...inputs, '--scale', '2', '-o', join(dir, 'auto'), '--json'], env);
+    expect(auto.code, auto.stderr).toBe(0);
+    const [phone, scan] = lastJson(auto.stdout).results;
+    expect(phone).toMatchObject({
+      model: 'liif-edsr-photo',
+      inputKind: 'compressed photo (JPEG ~q60): artefacts removed',
+    });
+    expect(scan).toMatchObject({ model: 'liif-edsr-baseline', inputKind: 'clean source (lossless PNG)' });
+    const text = await liif(['upscale', inputs[0], '--scale', '2', '-o', join(dir, 'text')], env);
+    expect(text.stdout).toMatch(/phone\.jpg -> .*; compressed photo \(JPEG ~q60\): artefacts removed\)/);
+    const forced = await liif(
+      ['upscale', ...inputs, '--input', 'clean', '--scale', '2', '-o', join(dir, 'c'), '--json'],
+      env,
+    );
+    expect(lastJson(forced.stdout).results.map((r: { model: string }) => r.model)).toEqual([
+      'liif-edsr-baseline',
+      'liif-edsr-baseline',
+    ]);
+    const both = await liif(['upscale', inputs[0], '--input', 'clean', '--model', models.dir], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/with --model every input uses that model/);
   });
 
   it('lists installed models', async () => {
