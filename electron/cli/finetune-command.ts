@@ -10,7 +10,7 @@ import {
 import { FinetuneError } from '../core/finetune/finetune-errors.js';
 import { discardRun, type FinetuneKnobs, listRunFolders } from '../core/finetune/finetune-run.js';
 import { describeHeldOutPhotos } from '../core/finetune/held-out-photos.js';
-import { type ScanReport, summariseSkips } from '../core/finetune/scan.js';
+import { describeCompressionSummary, type ScanReport, summariseSkips } from '../core/finetune/scan.js';
 import { defaultModelRoots, userModelsDir } from '../core/model/model-registry.js';
 import { checkRunName } from '../shared/model-name.js';
 import {
@@ -90,6 +90,7 @@ function scanLines(report: ScanReport): string[] {
   lines.push(`long side: ${bins.join(', ')}`);
   const crops = report.cropScales.map((s, i) => `x${s} ${report.totalCrops[i]}`).join(', ');
   lines.push(`${report.lrSize}*s-pixel crops available: ${crops}`);
+  lines.push(describeCompressionSummary(report.compression, report.usable.length));
   return lines;
 }
 

@@ -117,6 +117,7 @@ export class FinetuneService {
         histogram: report.histogram.map(({ label, count }) => ({ label, count })),
         cropScales: report.cropScales,
         totalCrops: report.totalCrops,
+        compression: report.compression,
       };
     } catch (error) {
       throw this.refusal(error);

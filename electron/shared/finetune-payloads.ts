@@ -35,6 +35,12 @@ export interface ScanSummary {
   readonly histogram: ReadonlyArray<{ readonly label: string; readonly count: number }>;
   readonly cropScales: readonly number[];
   readonly totalCrops: readonly number[];
+  /** Compressed photos among the usable ones; absent when nothing was scanned. */
+  readonly compression?: {
+    readonly compressed: number;
+    readonly jpegs: number;
+    readonly medianJpegQuality?: number;
+  };
 }
 
 export interface FinetuneStartRequest {

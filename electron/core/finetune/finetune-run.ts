@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { checkRunName } from '../../shared/model-name.js';
 import type { FinetuneBudget, FinetuneMode } from '../../shared/vocabulary.js';
 import { childOf, removeTreeInside } from '../fs/inside-folder.js';
+import type { DegradeRecipe } from '../image/degrade.js';
 import { writeFileAtomic } from '../model/safetensors.js';
 import type { TrainingMode } from '../train/training-graph.js';
 import type { ValidationScore } from '../train/validation.js';
@@ -61,6 +62,12 @@ export interface FinetuneKnobs {
    * 'cosine-over-budget'); 'none' (and runs saved before this field): it stays at learningRate.
    */
   readonly decay?: 'none' | 'cosine';
+  /**
+   * Degrade the training inputs like real photos (image/degrade.ts): set from the base model's own
+   * training record, so tuning a photo model keeps it a photo model (the user's JPEGs must not
+   * teach it that their blocks are the look to make). Absent: clean inputs.
+   */
+  readonly degrade?: DegradeRecipe;
 }
 
 /** Everything needed to continue a run without asking again (run.json). */

@@ -11,8 +11,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { checkModelName } from '../../shared/model-name.js';
+import { checkRecipe, DEFAULT_RECIPE, type DegradeRecipe } from '../image/degrade.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
+import type { ModelManifest } from '../model/model-manifest.js';
 import { listModels, resolveModel } from '../model/model-registry.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
@@ -165,6 +167,7 @@ export async function startFinetune(
     );
   const baseDir = await resolveModel(request.from, [...env.roots]);
   const base = await loadModelDir(baseDir);
+  const degrade = baseDegradations(base.manifest);
   const seed = request.seed ?? 0;
   const holdout = request.holdout ?? 0.1;
   const split = splitHoldout(
@@ -183,7 +186,7 @@ export async function startFinetune(
     budget: request.budget,
     holdout,
     seed,
-    knobs,
+    knobs: { ...knobs, ...(degrade && knobs.degrade === undefined ? { degrade } : {}) },
     trainFiles: split.train,
     holdoutFiles: split.holdout,
     skipped: report.skipped.length,
@@ -192,6 +195,20 @@ export async function startFinetune(
   await saveRun(env.modelsDir, run);
   callbacks.onEvent?.({ kind: 'run', run, resumed: false });
   return execute(run, base, false, env, callbacks);
+}
+
+/**
+ * The degradation recipe a model was trained with (`training.degradations` in model.json), or
+ * undefined for a clean model or a record that does not hold a usable recipe.
+ */
+export function baseDegradations(manifest: ModelManifest): DegradeRecipe | undefined {
+  const recorded = manifest.training?.degradations;
+  if (typeof recorded !== 'object' || recorded === null) return undefined;
+  try {
+    return checkRecipe({ ...DEFAULT_RECIPE, ...(recorded as Partial<DegradeRecipe>) });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -233,6 +250,7 @@ async function execute(
     lrSize: knobs.lrSize,
     queries: knobs.queries,
     cropCandidates: knobs.cropCandidates ?? 1,
+    ...(knobs.degrade ? { degrade: knobs.degrade } : {}),
     schedule: {
       ...(knobs.decay === 'cosine'
         ? { kind: 'cosine-over-budget', base: knobs.learningRate, min: 0 }

@@ -55,6 +55,7 @@ export async function saveModel(
         ...(run.knobs.warmupSteps ? { warmupSteps: run.knobs.warmupSteps } : {}),
         ...(run.knobs.decay === 'cosine' ? { learningRateDecay: 'cosine over the budget' } : {}),
         seed: run.seed,
+        ...(run.knobs.degrade ? { degradations: run.knobs.degrade } : {}),
       },
       scores: {
         heldOut: {

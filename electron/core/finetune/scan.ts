@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { ImageError } from '../image/image-errors.js';
 import { DEFAULT_MAX_PIXELS, probeImage } from '../image/read-image.js';
 import { collectInputs } from '../jobs/collect-inputs.js';
+import { inputKind } from '../jobs/input-kind.js';
 import { FinetuneError } from './finetune-errors.js';
 
 /** Scales the crop counts are given for: an HR crop at scale s is (lrSize * s) pixels square. */
@@ -51,6 +52,35 @@ export interface ScanReport {
   readonly cropScales: readonly number[];
   /** Sum of each image's crops per CROP_SCALES entry. */
   readonly totalCrops: readonly number[];
+  /** How many usable photos are compressed (JPEG below quality 95, lossy WebP/HEIC/AVIF). */
+  readonly compression: CompressionSummary;
+}
+
+export interface CompressionSummary {
+  readonly compressed: number;
+  readonly jpegs: number;
+  /** Median estimated quality of the JPEGs (image/compression.ts); absent without JPEGs. */
+  readonly medianJpegQuality?: number;
+}
+
+async function summariseCompression(images: readonly ScannedImage[]): Promise<CompressionSummary> {
+  const kinds = await Promise.all(images.map((im) => inputKind(im.path).catch(() => undefined)));
+  const qualities = kinds
+    .flatMap((k) => (k?.compression?.kind === 'jpeg' ? [k.compression.quality] : []))
+    .sort((a, b) => a - b);
+  return {
+    compressed: kinds.filter((k) => k?.kind === 'compressed').length,
+    jpegs: qualities.length,
+    ...(qualities.length ? { medianJpegQuality: qualities[Math.floor(qualities.length / 2)]! } : {}),
+  };
+}
+
+/** In words, for the scan report: "12 of 20 are compressed (12 JPEGs, median quality ~82)". */
+export function describeCompressionSummary(c: CompressionSummary, usable: number): string {
+  const jpegs = c.jpegs
+    ? ` (${c.jpegs} JPEG${c.jpegs === 1 ? '' : 's'}, median quality ~${c.medianJpegQuality})`
+    : '';
+  return `${c.compressed} of ${usable} compressed${jpegs}`;
 }
 
 const BIN_EDGES = [0, 256, 512, 1024, 2048, 4096, Number.POSITIVE_INFINITY];
@@ -147,6 +177,7 @@ export async function scanFolders(
     histogram: histogram(usable),
     cropScales: [...CROP_SCALES],
     totalCrops: CROP_SCALES.map((_, i) => usable.reduce((a, im) => a + im.crops[i], 0)),
+    compression: await summariseCompression(usable),
   };
 }
 

@@ -13,9 +13,12 @@ import {
 } from '../../../../electron/core/finetune/finetune.js';
 import { listInterruptedRuns } from '../../../../electron/core/finetune/finetune-run.js';
 import { compareHeldOutPhotos } from '../../../../electron/core/finetune/held-out-photos.js';
+import { DEFAULT_RECIPE } from '../../../../electron/core/image/degrade.js';
+import { exportModelDir } from '../../../../electron/core/model/export-model.js';
 import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
 import { listModels } from '../../../../electron/core/model/model-registry.js';
-import { makeTinyModelRoot } from '../../../helpers/tiny-model.js';
+import { randomWeights } from '../../../../electron/core/model/random-weights.js';
+import { makeTinyModelRoot, TINY_ARCH } from '../../../helpers/tiny-model.js';
 import { makePhotoFolder } from './photo-folder.js';
 
 /**
@@ -301,6 +304,38 @@ describe('fine-tuning', () => {
     expect(saved).toMatchObject({ status: 'saved', steps: 2 });
     expect(steps).toEqual([]);
     expect((await listModels([modelsDir])).map((m) => m.name)).toEqual(['crowded']);
+  });
+
+  it('tuning a photo model keeps its degradations, and records them in the tuned model', async () => {
+    const photoBase = await mkdtemp(join(tmpdir(), 'liif-photo-base-'));
+    const recipe = { ...DEFAULT_RECIPE, cleanShare: 0.4 };
+    await exportModelDir(join(photoBase, 'photo'), TINY_ARCH, randomWeights(TINY_ARCH, 9), {
+      name: 'photo',
+      training: { degradations: recipe },
+    });
+    const modelsDir = await newModelsDir();
+    const env = { modelsDir, roots: [photoBase] };
+    const runs: FinetuneEvent[] = [];
+    const result = await startFinetune(
+      request('tuned-photo', { from: join(photoBase, 'photo'), budget: { steps: 2 } }),
+      env,
+      {
+        onEvent: (e) => e.kind === 'run' && runs.push(e),
+      },
+    );
+    expect(result.status).toBe('saved');
+    expect(runs[0]).toMatchObject({ run: { knobs: { degrade: recipe } } });
+    const tuned = await loadModelDir(join(modelsDir, 'tuned-photo'));
+    expect(tuned.manifest.training?.degradations).toEqual(recipe);
+    // A clean base trains on clean inputs.
+    const clean = await startFinetune(request('tuned-clean', { budget: { steps: 1 } }), {
+      modelsDir,
+      roots: [base.root],
+    });
+    expect(clean.status).toBe('saved');
+    expect(
+      (await loadModelDir(join(modelsDir, 'tuned-clean'))).manifest.training?.degradations,
+    ).toBeUndefined();
   });
 
   it('refuses a taken name, a bad name and a folder without photos before training', async () => {

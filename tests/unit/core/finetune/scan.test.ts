@@ -1,9 +1,10 @@
 import { cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FinetuneError } from '../../../../electron/core/finetune/finetune-errors.js';
-import { cropsOf, scanFolders } from '../../../../electron/core/finetune/scan.js';
+import { cropsOf, describeCompressionSummary, scanFolders } from '../../../../electron/core/finetune/scan.js';
 import { splitHoldout } from '../../../../electron/core/train/data/holdout.js';
 import { makePhotoFolder, USABLE_SIZES } from './photo-folder.js';
 
@@ -34,6 +35,23 @@ describe('scanFolders', () => {
     expect(report.histogram.reduce((a, b) => a + b.count, 0)).toBe(report.usable.length);
     expect(report.histogram[0]).toMatchObject({ label: '0-255', count: report.usable.length });
     expect(report.totalCrops[0]).toBe(report.usable.reduce((a, im) => a + im.crops[0], 0));
+    // Three JPEGs at quality 95: counted, and clean enough not to count as compressed.
+    expect(report.compression).toEqual({ compressed: 0, jpegs: 3, medianJpegQuality: 95 });
+  });
+
+  it('counts compressed photos and their JPEG quality', async () => {
+    const mixed = await mkdtemp(join(tmpdir(), 'liif-scan-jpeg-'));
+    await makePhotoFolder(mixed);
+    const raw = Buffer.alloc(64 * 48 * 3, 90);
+    for (const [i, quality] of [50, 70, 80].entries())
+      await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } })
+        .jpeg({ quality })
+        .toFile(join(mixed, `phone-${i}.jpg`));
+    const report = await scanFolders([mixed], { lrSize: 16 });
+    expect(report.compression).toEqual({ compressed: 3, jpegs: 6, medianJpegQuality: 95 });
+    expect(describeCompressionSummary(report.compression, report.usable.length)).toBe(
+      '3 of 9 compressed (6 JPEGs, median quality ~95)',
+    );
   });
 
   it('includes subfolders only when asked', async () => {
