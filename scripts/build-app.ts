@@ -54,7 +54,7 @@ export async function buildApp(): Promise<void> {
       {
         index: join(ROOT, 'electron/main/index.ts'),
         // Next to index.js: the bridge starts it from `./inference-worker.js`.
-        'inference-worker': join(ROOT, 'electron/core/service/inference-worker.ts'),
+        'inference-worker': join(ROOT, 'electron/service/inference-worker.ts'),
         // Likewise: finetune-bridge starts `./finetune-worker.js`.
         'finetune-worker': join(ROOT, 'electron/core/finetune/finetune-worker.ts'),
         // And the training data sampler (train/data/sampler.ts) starts `./sampler-worker.js`:

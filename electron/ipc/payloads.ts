@@ -17,13 +17,25 @@ import type {
   ScanSummary,
 } from '../shared/finetune-payloads.js';
 import type { SizeChoice } from '../shared/size-choice.js';
-import type { ConflictPolicy, FailureParts, OutputFormat, ProviderChoice } from '../shared/vocabulary.js';
+import type {
+  ConflictPolicy,
+  FailureParts,
+  InputChoice,
+  OutputFormat,
+  ProviderChoice,
+} from '../shared/vocabulary.js';
 
 export type * from '../shared/finetune-payloads.js';
 export type { SizeChoice } from '../shared/size-choice.js';
 
-export type { ConflictPolicy, FailureParts, OutputFormat, ProviderChoice } from '../shared/vocabulary.js';
-export { CONFLICT_POLICIES, OUTPUT_FORMATS, PROVIDER_CHOICES } from '../shared/vocabulary.js';
+export type {
+  ConflictPolicy,
+  FailureParts,
+  InputChoice,
+  OutputFormat,
+  ProviderChoice,
+} from '../shared/vocabulary.js';
+export { CONFLICT_POLICIES, INPUT_CHOICES, OUTPUT_FORMATS, PROVIDER_CHOICES } from '../shared/vocabulary.js';
 
 /** An image the app may show: an opaque id the transport turns into a URL (never a file path). */
 export type ImageRef = string;
@@ -45,8 +57,10 @@ export interface Settings {
   readonly size: SizeChoice;
   readonly output: OutputChoice;
   readonly provider: ProviderChoice;
-  /** Model folder name; null: the default model. */
+  /** Model folder name; null: the default model, or the photo model for compressed inputs. */
   readonly model: string | null;
+  /** With the default model: which model each input gets (shared/vocabulary.ts). */
+  readonly input: InputChoice;
   /** Include subfolders when a folder is added. */
   readonly recursive: boolean;
 }
@@ -56,6 +70,7 @@ export interface SettingsPatch {
   readonly output?: Partial<OutputChoice>;
   readonly provider?: ProviderChoice;
   readonly model?: string | null;
+  readonly input?: InputChoice;
   readonly recursive?: boolean;
 }
 
@@ -98,6 +113,8 @@ export interface QueueItem {
   readonly failure?: FailureParts;
   /** What reading the photo changed without being asked (CMYK made sRGB, frames dropped). */
   readonly notices?: readonly string[];
+  /** Which model the photo got and why ("compressed photo (JPEG ~q75): artefacts removed"). */
+  readonly inputKind?: string;
   readonly output?: {
     readonly image: ImageRef;
     readonly path: string;

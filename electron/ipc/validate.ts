@@ -11,6 +11,7 @@ import { checkModelName, NameError } from '../shared/model-name.js';
 import type { SizeChoice } from '../shared/size-choice.js';
 import {
   CONFLICT_POLICIES,
+  INPUT_CHOICES,
   type ItemOverride,
   OUTPUT_FORMATS,
   type OutputChoice,
@@ -138,13 +139,14 @@ export function parseOutputPatch(v: unknown): Partial<OutputChoice> {
 
 export function parseSettingsPatch(v: unknown): SettingsPatch {
   const o = record(v, 'settings');
-  const known = new Set(['size', 'output', 'provider', 'model', 'recursive']);
+  const known = new Set(['size', 'output', 'provider', 'model', 'input', 'recursive']);
   for (const key of Object.keys(o)) if (!known.has(key)) throw new PayloadError(`unknown setting "${key}"`);
   return {
     ...('size' in o ? { size: parseSizeChoice(o.size) } : {}),
     ...('output' in o ? { output: parseOutputPatch(o.output) } : {}),
     ...('provider' in o ? { provider: oneOf(o.provider, PROVIDER_CHOICES, 'provider') } : {}),
     ...('model' in o ? { model: o.model === null ? null : modelName(o.model, 'model') } : {}),
+    ...('input' in o ? { input: oneOf(o.input, INPUT_CHOICES, 'input') } : {}),
     ...('recursive' in o ? { recursive: bool(o.recursive, 'recursive') } : {}),
   };
 }

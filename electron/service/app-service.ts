@@ -8,6 +8,7 @@ import type { FinetuneKnobs } from '../core/finetune/finetune-run.js';
 import { errorText, type FailureParts, failureParts } from '../core/image/image-errors.js';
 import { checkNameTemplate } from '../core/image/output-name.js';
 import { collectInputs } from '../core/jobs/collect-inputs.js';
+import { describeInputKind, inputKind, PHOTO_MODEL_NAME } from '../core/jobs/input-kind.js';
 import type {
   AddPathsRequest,
   AddResult,
@@ -260,7 +261,7 @@ export class AppService {
     return this.previews.render(
       { id: entry.id, name: entry.name, input: entry.path, size },
       request,
-      this.engineConfig(),
+      (await this.engineFor(entry)).config,
     );
   }
 
@@ -306,6 +307,24 @@ export class AppService {
     return entry.override?.size ?? this.settings.size;
   }
 
+  /**
+   * The engine for one photo: with the default model, a compressed photo gets the photo model
+   * when it is installed (core/jobs/input-kind.ts); a chosen model serves every photo.
+   */
+  private async engineFor(entry: QueueEntry): Promise<{ config: EngineConfig; inputKind?: string }> {
+    const config = this.engineConfig();
+    if (this.settings.model !== null) return { config };
+    const kind = await inputKind(entry.path, this.settings.input).catch(() => undefined);
+    if (!kind) return { config };
+    const photo =
+      kind.kind === 'compressed' &&
+      (await this.listModelInfo()).some((m) => m.name === PHOTO_MODEL_NAME && m.error === undefined);
+    return {
+      config: photo ? { ...config, model: PHOTO_MODEL_NAME } : config,
+      inputKind: describeInputKind(kind, photo || kind.kind === 'clean'),
+    };
+  }
+
   private engineConfig(): EngineConfig {
     return {
       model: this.settings.model ?? undefined,
@@ -339,6 +358,7 @@ export class AppService {
       ...(entry.output ? { output: { ...entry.output, image: this.images.ref(entry.output.path) } } : {}),
       ...(entry.seconds !== undefined ? { seconds: entry.seconds } : {}),
       ...(entry.notices?.length ? { notices: entry.notices } : {}),
+      ...(entry.inputKind ? { inputKind: entry.inputKind } : {}),
       ...(entry.override ? { override: entry.override } : {}),
     };
   }
@@ -370,10 +390,11 @@ export class AppService {
     if (!job.ok) return failed(`${entry.name}: ${job.problem}`, { reason: job.problem });
     // 'Overwrite' must not replace any photo still in the queue, not only this one.
     const request = { ...job.request, sources: this.queue.entries.map((e) => e.path) };
+    const engine = await this.engineFor(entry);
     try {
       const result = await this.bridge.call(
         'upscale',
-        { ...request, config: this.engineConfig() },
+        { ...request, config: engine.config },
         { signal, onProgress: (p) => onProgress(p.fraction, p.etaMs) },
       );
       const written =
@@ -385,6 +406,7 @@ export class AppService {
         seconds: result.seconds,
         ...(written ? { output: written } : {}),
         ...(result.notices ? { notices: result.notices } : {}),
+        ...(engine.inputKind && result.status === 'done' ? { inputKind: engine.inputKind } : {}),
         ...(result.error ? { error: result.error } : {}),
         ...(result.failure ? { failure: result.failure } : {}),
       };

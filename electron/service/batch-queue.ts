@@ -19,6 +19,7 @@ export interface QueueEntry {
   failure?: FailureParts;
   output?: { readonly path: string; readonly width: number; readonly height: number };
   notices?: readonly string[];
+  inputKind?: string;
   seconds?: number;
   startedAt?: number;
 }
@@ -27,6 +28,7 @@ export interface RunOutcome {
   readonly status: 'done' | 'skipped' | 'failed' | 'cancelled';
   readonly output?: { readonly path: string; readonly width: number; readonly height: number };
   readonly notices?: readonly string[];
+  readonly inputKind?: string;
   readonly error?: string;
   readonly failure?: FailureParts;
   readonly seconds: number;
@@ -177,6 +179,7 @@ export class BatchQueue {
     entry.failure = undefined;
     entry.output = undefined;
     entry.notices = undefined;
+    entry.inputKind = undefined;
     entry.seconds = undefined;
   }
 
@@ -226,6 +229,7 @@ export class BatchQueue {
       entry.failure = cancelled ? undefined : outcome.failure;
       entry.output = cancelled ? undefined : outcome.output;
       entry.notices = cancelled ? undefined : outcome.notices;
+      entry.inputKind = cancelled ? undefined : outcome.inputKind;
       entry.seconds = outcome.seconds;
       if (this.pausing) {
         this.running = false;

@@ -25,6 +25,8 @@ const post = (message: FromWorker) => port.postMessage(message);
 /** One open model; released when replaced and no job uses it any more. */
 interface OpenEngine {
   readonly key: string;
+  /** Provider and model roots: an engine opened for others is stale. */
+  readonly context: string;
   readonly engine: Promise<LiifEngine>;
   /** Region previews' encoder output on this engine, dropped with it. */
   readonly previewCodes: CodesCache;
@@ -32,51 +34,69 @@ interface OpenEngine {
   retired: boolean;
 }
 
-let current: OpenEngine | undefined;
+/**
+ * Open models, most recently used last. Two stay open: with the default model a batch may
+ * alternate between the clean and the photo model (core/jobs/input-kind.ts), and reopening a model
+ * for every photo would cost more than the upscale of a small one.
+ */
+const open = new Map<string, OpenEngine>();
+const KEEP_OPEN = 2;
 
 /** Releases still in progress, which closing waits for. */
 const releasing = new Set<Promise<void>>();
 
-function releaseIfIdle(open: OpenEngine): void {
-  if (open.retired && open.users === 0) {
-    open.previewCodes.clear();
-    const release = open.engine.then((e) => e.release()).catch(() => undefined);
+function releaseIfIdle(engine: OpenEngine): void {
+  if (engine.retired && engine.users === 0) {
+    engine.previewCodes.clear();
+    const release = engine.engine.then((e) => e.release()).catch(() => undefined);
     releasing.add(release);
     void release.finally(() => releasing.delete(release));
   }
+}
+
+function retire(engine: OpenEngine): void {
+  open.delete(engine.key);
+  engine.retired = true;
+  releaseIfIdle(engine);
 }
 
 async function withEngine<T>(
   config: EngineConfig,
   use: (engine: LiifEngine, previewCodes: CodesCache) => Promise<T>,
 ): Promise<T> {
-  const key = JSON.stringify([config.model ?? null, config.provider, config.roots]);
-  if (current?.key !== key) {
-    if (current) {
-      current.retired = true;
-      releaseIfIdle(current);
-    }
+  const context = JSON.stringify([config.provider, config.roots]);
+  const key = JSON.stringify([config.model ?? null, context]);
+  let engine = open.get(key);
+  if (engine) {
+    open.delete(key);
+    open.set(key, engine);
+  } else {
+    // Another provider or model folder list makes every open model stale.
+    for (const other of [...open.values()]) if (other.context !== context) retire(other);
+    while (open.size >= KEEP_OPEN) retire(open.values().next().value as OpenEngine);
     const opening = openModel(config.model, config.provider, [...config.roots]);
-    const open: OpenEngine = {
+    const created: OpenEngine = {
       key,
+      context,
       engine: opening,
       previewCodes: new CodesCache(),
       users: 0,
       retired: false,
     };
-    current = open;
+    open.set(key, created);
     // A model that failed to open is tried again on the next call.
     opening.catch(() => {
-      if (current === open) current = undefined;
+      if (open.get(key) === created) open.delete(key);
     });
+    engine = created;
   }
-  const open = current;
-  open.users++;
+  const using = engine;
+  using.users++;
   try {
-    return await use(await open.engine, open.previewCodes);
+    return await use(await using.engine, using.previewCodes);
   } finally {
-    open.users--;
-    releaseIfIdle(open);
+    using.users--;
+    releaseIfIdle(using);
   }
 }
 
@@ -196,10 +216,8 @@ async function close(): Promise<void> {
   debug('close');
   for (const controller of controllers.values()) controller.abort();
   await Promise.allSettled([...inFlight]);
-  if (current) {
-    current.retired = true;
-    releaseIfIdle(current);
-    current = undefined;
+  for (const engine of [...open.values()]) {
+    retire(engine);
   }
   await Promise.allSettled([...releasing]);
   decoded.clear();

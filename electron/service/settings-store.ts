@@ -24,6 +24,7 @@ export const DEFAULT_SETTINGS: Settings = {
   output: DEFAULT_OUTPUT,
   provider: 'auto',
   model: null,
+  input: 'auto',
   recursive: false,
 };
 
@@ -40,7 +41,7 @@ export function settingsFromJson(json: unknown): Settings {
   if (typeof json !== 'object' || json === null) return DEFAULT_SETTINGS;
   const o = json as Record<string, unknown>;
   const output = attempt(() => parseOutputPatch(o.output), {});
-  const field = <K extends 'provider' | 'model' | 'recursive'>(key: K) =>
+  const field = <K extends 'provider' | 'model' | 'input' | 'recursive'>(key: K) =>
     attempt(() => parseSettingsPatch({ [key]: o[key] })[key], undefined);
   const model = field('model');
   return {
@@ -48,6 +49,7 @@ export function settingsFromJson(json: unknown): Settings {
     output: { ...DEFAULT_OUTPUT, ...output },
     provider: field('provider') ?? DEFAULT_SETTINGS.provider,
     model: model === undefined ? DEFAULT_SETTINGS.model : model,
+    input: field('input') ?? DEFAULT_SETTINGS.input,
     recursive: field('recursive') ?? DEFAULT_SETTINGS.recursive,
   };
 }
@@ -58,6 +60,7 @@ export function mergeSettings(current: Settings, patch: SettingsPatch): Settings
     output: { ...current.output, ...patch.output },
     provider: patch.provider ?? current.provider,
     model: patch.model === undefined ? current.model : patch.model,
+    input: patch.input ?? current.input,
     recursive: patch.recursive ?? current.recursive,
   };
 }

@@ -25,6 +25,16 @@ export interface FailureParts {
   readonly detail?: string;
 }
 
+/**
+ * Which model an input gets: 'auto' looks at each photo (a compressed one gets the photo model,
+ * trained to remove JPEG blocks and noise); the others force one model for every input.
+ */
+export type InputChoice = 'auto' | 'clean' | 'compressed';
+export const INPUT_CHOICES: readonly InputChoice[] = ['auto', 'clean', 'compressed'];
+
+/** The shipped model trained on degraded inputs, which 'auto' gives compressed photos. */
+export const PHOTO_MODEL_NAME = 'liif-edsr-photo';
+
 /** Fine-tuning: 'full' trains every weight; 'fast' the decoder and the encoder's tail. */
 export type FinetuneMode = 'full' | 'fast';
 

@@ -5,15 +5,12 @@
  * (image/degrade.ts). The clean model sharpens those artefacts into crisp ones instead.
  */
 import { open } from 'node:fs/promises';
+import type { InputChoice } from '../../shared/vocabulary.js';
 import { type Compression, describeCompression, detectCompression } from '../image/compression.js';
 import { sniffKind } from '../image/sniff-format.js';
 
-/** 'auto' looks at each file; the others force one model for every input. */
-export type InputChoice = 'auto' | 'clean' | 'compressed';
-export const INPUT_CHOICES: readonly InputChoice[] = ['auto', 'clean', 'compressed'];
-
-/** The shipped model trained on degraded inputs (models/README.md). */
-export const PHOTO_MODEL_NAME = 'liif-edsr-photo';
+export type { InputChoice } from '../../shared/vocabulary.js';
+export { INPUT_CHOICES, PHOTO_MODEL_NAME } from '../../shared/vocabulary.js';
 
 /**
  * JPEGs at this libjpeg quality or above count as clean: at 95+ the artefacts are below what the

@@ -22,6 +22,12 @@ describe('payload validation', () => {
     expect(() => parsers[Channel.FinetuneScan]({ folders: sparse, recursive: false })).toThrow(PayloadError);
   });
 
+  it('accepts the three input choices and nothing else', () => {
+    for (const input of ['auto', 'clean', 'compressed'] as const)
+      expect(parseSettingsPatch({ input })).toEqual({ input });
+    expect(() => parseSettingsPatch({ input: 'sometimes' })).toThrow(PayloadError);
+  });
+
   it('checks numbers, ranges and enums', () => {
     expect(parseSettingsPatch({ size: { mode: 'scale', scale: 2.37 } })).toEqual({
       size: { mode: 'scale', scale: 2.37 },

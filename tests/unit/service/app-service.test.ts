@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exportModelDir } from '../../../electron/core/model/export-model.js';
+import { randomWeights } from '../../../electron/core/model/random-weights.js';
 import type { AppEvent } from '../../../electron/ipc/payloads.js';
 import { ServiceError } from '../../../electron/service/app-service.js';
+import { TINY_ARCH } from '../../helpers/tiny-model.js';
 import {
   type ServiceFixture,
   serviceFixture,
@@ -120,6 +123,44 @@ describe('app service (real worker, tiny random model)', () => {
     });
     expect(byName['plain.png'].state).toBe('done');
     expect(byName['plain.png'].notices).toBeUndefined();
+  });
+
+  it('gives a compressed JPEG the photo model and a PNG the default one, and says so in the row', async () => {
+    const both = await mkdtemp(join(tmpdir(), 'liif-models-both-'));
+    const root = await tinyModelsRoot(both);
+    await exportModelDir(join(root, 'liif-edsr-photo'), TINY_ARCH, randomWeights(TINY_ARCH, 8), {
+      name: 'liif-edsr-photo',
+    });
+    const g = await serviceFixture(root);
+    try {
+      await sharp({ create: { width: 16, height: 12, channels: 3, background: '#5070a0' } })
+        .jpeg({ quality: 70 })
+        .toFile(join(g.photos, 'phone.jpg'));
+      await writePhoto(join(g.photos, 'scan.png'), 16, 12, 2);
+      g.service.chosen.add(g.photos);
+      await g.service.addPaths({ paths: [g.photos], recursive: false });
+      await g.service.updateSettings({ size: { mode: 'scale', scale: 2 } });
+      g.service.start();
+      await g.service.idle();
+      const byName = Object.fromEntries(g.service.queueSnapshot().items.map((i) => [i.name, i]));
+      expect(byName['phone.jpg']).toMatchObject({
+        state: 'done',
+        inputKind: 'compressed photo (JPEG ~q70): artefacts removed',
+      });
+      expect(byName['scan.png']).toMatchObject({ state: 'done', inputKind: 'clean source (lossless PNG)' });
+      // With a chosen model every photo gets that one, and no reason is shown.
+      await g.service.updateSettings({ model: 'liif-edsr-photo' });
+      g.service.clearFinished();
+      await g.service.addPaths({ paths: [join(g.photos, 'phone.jpg')], recursive: false });
+      g.service.start();
+      await g.service.idle();
+      const [again] = g.service.queueSnapshot().items;
+      expect(again.state).toBe('done');
+      expect(again.inputKind).toBeUndefined();
+    } finally {
+      await g.cleanup();
+      await rm(both, { recursive: true, force: true });
+    }
   });
 
   it('gives exactly W x H with the aspect lock off, and per-item overrides win', async () => {
