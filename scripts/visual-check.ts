@@ -6,6 +6,10 @@
  *
  *   npx tsx scripts/visual-check.ts --model models/liif-edsr-baseline [--model <tuned>] \
  *     [--image ../shared/data/bench/Set14/HR/zebra.png] [--scales 4,12] [--crop 192] [--out out/visual]
+ *     [--degrade jpeg:75]
+ *
+ * --degrade degrades the LR as `liif eval --degrade` does (e.g. jpeg:75, noise:5+jpeg:80): every
+ * panel then starts from the same compressed photo, to see blocks and ringing removed or sharpened.
  *
  * Prints the Y-PSNR of the crop for bicubic and each model beside each file it writes.
  */
@@ -16,10 +20,12 @@ import sharp from 'sharp';
 import { psnr } from '../electron/core/eval/metrics.js';
 import { upscaleFloat } from '../electron/core/eval/model-upscale.js';
 import { bicubicUpscale, makeEvalPair } from '../electron/core/eval/protocol.js';
+import { degradeLr, parseDegradation } from '../electron/core/image/degrade.js';
 import { type FloatImage, toFloatRgb } from '../electron/core/image/float-image.js';
 import { readImage } from '../electron/core/image/read-image.js';
 import { openModel } from '../electron/core/infer/open-model.js';
 import { defaultModelRoots } from '../electron/core/model/model-registry.js';
+import { seededRandom } from '../electron/core/model/random-weights.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +34,7 @@ const { values } = parseArgs({
     scales: { type: 'string', default: '4,12' },
     crop: { type: 'string', default: '192' },
     out: { type: 'string', default: 'out/visual' },
+    degrade: { type: 'string', default: 'clean' },
   },
 });
 const GAP = 4;
@@ -81,6 +88,7 @@ function sideBySide(panels: FloatImage[]): { data: Buffer; width: number; height
 }
 
 const image = toFloatRgb(await readImage(resolve(values.image)));
+const degradation = parseDegradation(values.degrade);
 const engines = await Promise.all(values.model.map((model) => openModel(model, 'cpu', defaultModelRoots())));
 // Panel names for the printed line: "LIIF" alone, or numbered in --model order.
 const labels = engines.length > 1 ? engines.map((_, i) => `LIIF ${i + 1}`) : ['LIIF'];
@@ -88,7 +96,9 @@ const out = resolve(values.out);
 await mkdir(out, { recursive: true });
 try {
   for (const scale of values.scales.split(',').map(Number)) {
-    const { hr, lr } = makeEvalPair(image, scale);
+    const pair = makeEvalPair(image, scale, 8, degradation.blurSigma);
+    const { hr } = pair;
+    const lr = await degradeLr(pair.lr, degradation, seededRandom(1));
     const bicubic = bicubicUpscale(lr, hr.height, hr.width);
     const outputs: FloatImage[] = [];
     for (const engine of engines) outputs.push(await upscaleFloat(engine, lr, hr.height, hr.width));
@@ -98,7 +108,8 @@ try {
     );
     const truth = panels[panels.length - 1];
     const strip = sideBySide(panels);
-    const file = join(out, `${basename(values.image, extname(values.image))}-x${scale}.png`);
+    const suffix = values.degrade === 'clean' ? '' : `-${values.degrade.replace(/[:+]/g, '-')}`;
+    const file = join(out, `${basename(values.image, extname(values.image))}-x${scale}${suffix}.png`);
     await sharp(strip.data, { raw: { width: strip.width, height: strip.height, channels: 3 } })
       .png()
       .toFile(file);
