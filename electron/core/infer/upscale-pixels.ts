@@ -61,6 +61,52 @@ export function channelSource(pixels: PixelBuffer, channels: readonly number[]):
   };
 }
 
+/**
+ * A copy of `pixels` whose fully transparent pixels take the colour of the nearest visible one
+ * ("alpha bleeding"). The colour under a transparent pixel is invisible and often black; upscaled
+ * as it is, it bleeds into the visible edge as a dark fringe. Filled from the inside, the colour
+ * is smooth across the edge and the model keeps the edge's own colour. Premultiplying by alpha
+ * does not do that here: the model is not linear, so colour x alpha and alpha come out with edges
+ * of different shapes and their ratio still dips.
+ */
+export function bleedColourUnderTransparency(pixels: PixelBuffer): PixelBuffer {
+  const { width, height, channels } = pixels;
+  const alpha = channels - 1;
+  const data = pixels.data.slice();
+  const count = width * height;
+  // Breadth-first from every visible pixel: each transparent pixel copies the colour of the
+  // neighbour that reached it first, i.e. of a nearest visible pixel (4-neighbour distance).
+  const queue = new Int32Array(count);
+  const reached = new Uint8Array(count);
+  let head = 0;
+  let tail = 0;
+  for (let p = 0; p < count; p++)
+    if (data[p * channels + alpha] !== 0) {
+      reached[p] = 1;
+      queue[tail++] = p;
+    }
+  if (tail === 0 || tail === count) return pixels;
+  while (head < tail) {
+    const p = queue[head++]!;
+    const x = p % width;
+    const y = (p - x) / width;
+    for (const [nx, ny] of [
+      [x - 1, y],
+      [x + 1, y],
+      [x, y - 1],
+      [x, y + 1],
+    ] as const) {
+      if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+      const q = ny * width + nx;
+      if (reached[q]) continue;
+      reached[q] = 1;
+      for (let c = 0; c < alpha; c++) data[q * channels + c] = data[p * channels + c]!;
+      queue[tail++] = q;
+    }
+  }
+  return { ...pixels, data };
+}
+
 /** Writes decoded RGB into `channels` of `target`; one target channel receives the mean of R, G, B. */
 function channelSink(target: PixelBuffer, channels: readonly number[]): RgbSink {
   const max = target.bitDepth === 16 ? 65535 : 255;
@@ -110,7 +156,8 @@ export async function upscalePixels(
     signal: options.signal,
     onProgress: options.onProgress,
   };
-  await upscaleTiled(engine, channelSource(source, colour), geometry, channelSink(target, colour), {
+  const colourSource = alpha ? bleedColourUnderTransparency(source) : source;
+  await upscaleTiled(engine, channelSource(colourSource, colour), geometry, channelSink(target, colour), {
     ...common,
     stage: 'colour',
     fractionRange: [0, split],

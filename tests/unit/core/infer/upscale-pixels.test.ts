@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PixelBuffer } from '../../../../electron/core/image/pixel-buffer.js';
 import { buildModelFiles, LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
+import { openModel } from '../../../../electron/core/infer/open-model.js';
 import type { TileProgress } from '../../../../electron/core/infer/progress.js';
-import { upscalePixels } from '../../../../electron/core/infer/upscale-pixels.js';
+import {
+  bleedColourUnderTransparency,
+  upscalePixels,
+} from '../../../../electron/core/infer/upscale-pixels.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
 import { TINY_ARCH } from '../../../helpers/tiny-model.js';
 
@@ -47,6 +51,54 @@ describe('upscalePixels', () => {
     const alphaAsGray: PixelBuffer = { ...rgba, channels: 1, data: Uint8Array.from(channel(rgba, 3)) };
     const gray = await upscalePixels(engine, alphaAsGray, { kind: 'scale', scale: 3 });
     expect(Array.from(channel(r.pixels, 3))).toEqual(Array.from(gray.pixels.data));
+  });
+
+  it('fills the colour under transparent pixels from the visible ones: black there leaves no dark fringe', async () => {
+    // Left: opaque green; right: fully transparent, its colour black (what editors often store);
+    // the column between at alpha 225, as an anti-aliased edge is.
+    const width = 24;
+    const height = 12;
+    const data = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 4;
+        if (x < 12) data.set([69, 98, 18, x === 11 ? 225 : 255], o);
+        else data.set([0, 0, 0, 0], o);
+      }
+    const shipped = await openModel(undefined, 'cpu');
+    try {
+      const r = await upscalePixels(
+        shipped,
+        { width, height, channels: 4, bitDepth: 8, data },
+        { kind: 'scale', scale: 4 },
+      );
+      let darkest = 255;
+      for (let i = 0; i < r.pixels.width * r.pixels.height; i++)
+        if (r.pixels.data[i * 4 + 3]! >= 64) darkest = Math.min(darkest, r.pixels.data[i * 4 + 1]!);
+      // Every visible pixel keeps the green's level (98), give or take the model's ringing; upscaled
+      // straight, the black under the transparent half pulled the edge down to 22.
+      expect(darkest).toBeGreaterThan(85);
+      console.log(`darkest visible green at the edge: ${darkest} (source 98)`);
+    } finally {
+      await shipped.release();
+    }
+  });
+
+  it('bleeds colour only into fully transparent pixels, from the nearest visible one', () => {
+    // One row: visible red, half-transparent blue, then three transparent black pixels.
+    const data = Uint8Array.from([200, 0, 0, 255, 0, 0, 200, 128, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 9, 0]);
+    const bled = bleedColourUnderTransparency({ width: 5, height: 1, channels: 4, bitDepth: 8, data });
+    expect(Array.from(bled.data)).toEqual([
+      200, 0, 0, 255, 0, 0, 200, 128, 0, 0, 200, 0, 0, 0, 200, 0, 0, 0, 200, 0,
+    ]);
+    const opaque = {
+      width: 1,
+      height: 1,
+      channels: 4 as const,
+      bitDepth: 8 as const,
+      data: Uint8Array.from([1, 2, 3, 4]),
+    };
+    expect(bleedColourUnderTransparency(opaque)).toBe(opaque);
   });
 
   it('reports typed progress for the colour and alpha passes, ending at 1 with no ETA left', async () => {
