@@ -43,6 +43,9 @@ test('drop three photos, set 2.5x, run: the files exist with the right pixel siz
   await page.getByRole('button', { name: /^Start/ }).click();
   await expect(rows(page).getByTestId('item-state')).toHaveText(['Done', 'Done', 'Done']);
   await expect(page.getByTestId('overall-progress')).toContainText('3 of 3 finished');
+  await expect(rows(page).first().getByTestId('item-saved')).toContainText(
+    'Saved alpha_100x75.png, 100 × 75, in',
+  );
   const items = (await snapshot()).queue.items;
   const sizes = await Promise.all(items.map((i) => sizeOf(i.output!.path)));
   expect(sizes).toEqual([
