@@ -68,6 +68,8 @@ if (command === 'export' && paths.length === 2) {
       cropCandidates: config.cropCandidates,
       averageDecay: config.averageDecay,
       schedule: config.schedule,
+      // What fine-tuning reads back (finetune.ts baseDegradations), so a photo model stays one.
+      ...(config.degrade ? { degradations: config.degrade } : {}),
       ...(gpuRuns ? { gpuRuns } : {}),
       notes:
         values.notes ??

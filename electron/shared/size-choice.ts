@@ -126,3 +126,21 @@ export function warningText(warning: ScaleWarning, scale: number): string | unde
     return `${x} is beyond the trained range x1-x4: details will be softer than at x4.`;
   return undefined;
 }
+
+/**
+ * When the output's aspect ratio differs from the photo's (W x H with the lock off), how much each
+ * axis grows: "stretched (x2.14 wide, x3.81 tall)". Undefined when the aspect is kept (within
+ * the 1 px a rounded size allows).
+ */
+export function stretchText(
+  source: SourceSize,
+  target: { width: number; height: number },
+): string | undefined {
+  const sx = target.width / source.width;
+  const sy = target.height / source.height;
+  // Rounding one side to whole pixels moves its scale by up to half a pixel's worth.
+  const tolerance = 0.5 / Math.min(source.width, source.height) + 0.5 / Math.min(target.width, target.height);
+  if (Math.abs(sx - sy) / Math.max(sx, sy) <= tolerance) return undefined;
+  const x = (s: number) => `x${s.toFixed(2).replace(/\.?0+$/, '')}`;
+  return `stretched: ${x(sx)} wide, ${x(sy)} tall`;
+}

@@ -71,6 +71,8 @@ test('width and height with the aspect lock off give exactly that size', async (
   await picker.getByLabel('Height').fill('37');
   await picker.getByLabel('Height').press('Enter');
   await expect(picker.getByTestId('default-size-result')).toContainText('101 × 37 px');
+  // 48 x 32 to 101 x 37: the photo is stretched, and the picker says by how much on each axis.
+  await expect(picker.getByTestId('default-size-stretch')).toHaveText('· stretched: x2.1 wide, x1.16 tall');
   await expect(rows(page).getByTestId('item-target')).toHaveText('101 × 37');
   await page.getByRole('button', { name: /^Start/ }).click();
   await expect(rows(page).getByTestId('item-state')).toHaveText('Done');

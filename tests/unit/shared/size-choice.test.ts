@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describeTarget,
   printPixels,
+  stretchText,
   toSizeSpec,
   warningText,
 } from '../../../electron/shared/size-choice.js';
@@ -60,5 +61,16 @@ describe('size choice', () => {
   it('reports an impossible size as a problem, not a throw', () => {
     const d = describeTarget({ mode: 'scale', scale: 64 }, { width: 100_000, height: 100_000 });
     expect(d.ok).toBe(false);
+  });
+});
+
+describe('stretchText', () => {
+  it('says how much each axis grows when the aspect changes, and nothing when it is kept', () => {
+    expect(stretchText({ width: 48, height: 32 }, { width: 101, height: 37 })).toBe(
+      'stretched: x2.1 wide, x1.16 tall',
+    );
+    expect(stretchText({ width: 48, height: 32 }, { width: 96, height: 64 })).toBeUndefined();
+    // x2.37 of 41 x 36 rounds to 97 x 85: the same aspect to the pixel, not a stretch.
+    expect(stretchText({ width: 41, height: 36 }, { width: 97, height: 85 })).toBeUndefined();
   });
 });
