@@ -24,7 +24,7 @@ import type {
   SettingsPatch,
   SizeChoice,
 } from '../ipc/payloads.js';
-import { describeTarget, toSizeSpec } from '../shared/size-choice.js';
+import { describeTarget, toSizeSpec, warningText } from '../shared/size-choice.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';
 import { EngineStatusTracker } from './engine-status.js';
@@ -336,8 +336,11 @@ export class AppService {
   private toItem(entry: QueueEntry): QueueItem {
     const described = entry.size ? describeTarget(this.sizeOf(entry), entry.size) : undefined;
     const thumbnail = this.thumbnails.get(entry.id);
-    const warning =
-      described?.ok && targetWarning(entry.path, described.target, entry.override, this.settings);
+    // The format's limit first (the upscale would fail); else the scale's (it would be soft).
+    const warning = described?.ok
+      ? (targetWarning(entry.path, described.target, entry.override, this.settings) ??
+        warningText(described.target.warning, described.target.scale))
+      : undefined;
     return {
       id: entry.id,
       name: entry.name,

@@ -80,6 +80,20 @@ test('width and height with the aspect lock off give exactly that size', async (
   expect(await sizeOf(item.output!.path)).toEqual([101, 37]);
 });
 
+test('every queued row warns of a scale beyond the trained range, not only the selected photo', async ({
+  page,
+}) => {
+  await dropPhotos(page, [await photo('big.png', 480, 360), await photo('tiny.png', 40, 30)]);
+  const picker = page.getByTestId('default-size-picker');
+  await picker.getByRole('radio', { name: 'Width' }).click();
+  await picker.getByLabel('Width').fill('1920');
+  await picker.getByLabel('Width').press('Enter');
+  await expect(rows(page).nth(0).getByTestId('item-warning')).toHaveCount(0);
+  await expect(rows(page).nth(1).getByTestId('item-warning')).toHaveText(
+    /^x48 is far beyond what the model learned/,
+  );
+});
+
 test('a damaged file fails in plain words while the others finish', async ({ page }) => {
   await dropPhotos(page, [
     await photo('first.png', 32, 24),

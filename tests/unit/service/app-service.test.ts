@@ -203,7 +203,12 @@ describe('app service (real worker, tiny random model)', () => {
     await f.service.addPaths({ paths: [a], recursive: false });
     await f.service.updateSettings({ size: { mode: 'width', width: 17000 }, output: { format: 'webp' } });
     expect(f.service.queueSnapshot().items[0].targetWarning).toMatch(/17000x8500, webp allows at most 16383/);
+    // PNG can store it: what is left to say is the scale (x850), on the row as for the selected photo.
     await f.service.updateSettings({ output: { format: 'png' } });
+    expect(f.service.queueSnapshot().items[0].targetWarning).toMatch(
+      /^x850 is far beyond what the model learned/,
+    );
+    await f.service.updateSettings({ size: { mode: 'scale', scale: 3 } });
     expect(f.service.queueSnapshot().items[0].targetWarning).toBeUndefined();
   });
 
