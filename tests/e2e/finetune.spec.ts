@@ -106,6 +106,13 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await expect(result).toBeVisible({ timeout: 180_000 });
   await expect(result.getByTestId('tuned-psnr')).toContainText('dB');
   await expect(result.getByTestId('held-out-photos')).toContainText(/better on \d+ of \d+/);
+  // 5 photos hold out 1: the card says that is too few to be sure.
+  await expect(result.getByTestId('few-held-out')).toContainText('only 1 held-out photo: too few to be sure');
+  // A change under 0.1 dB is not coloured as a win or a loss (the verdict calls it the same).
+  const change = Number(
+    ((await result.getByTestId('psnr-change').textContent()) ?? '').replace(/[^\d.+-]/g, ''),
+  );
+  if (Math.abs(change) < 0.1) await expect(result.getByTestId('psnr-change')).not.toHaveClass(/better|worse/);
   await expect(result.getByTestId('finetune-verdict')).toContainText(
     /(Better than|About the same as|Worse than) /,
   );

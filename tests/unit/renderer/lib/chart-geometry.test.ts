@@ -52,4 +52,30 @@ describe('chart geometry', () => {
     expect(niceRange([])).toEqual([0, 1]);
     expect(niceRange([3, 3])[0]).toBeLessThan(3);
   });
+
+  it('keeps a minimum span, so 0.01 dB is drawn as the small change it is', () => {
+    const [lo, hi] = niceRange([48.95, 48.96], 0.5);
+    expect(hi - lo).toBeGreaterThanOrEqual(0.5);
+    expect((lo + hi) / 2).toBeCloseTo(48.955, 6);
+    const plot = plotSeries(
+      [
+        {
+          label: 'tuned',
+          points: [
+            [0, 48.95],
+            [10, 48.96],
+          ],
+        },
+      ],
+      100,
+      100,
+      undefined,
+      0.5,
+    );
+    const ys = plot.paths[0]!.d.split(' ').map((p) => Number(p.split(',')[1]));
+    // Two points 0.01 dB apart, less than 3 % of the height apart on screen.
+    expect(Math.abs(ys[0]! - ys[1]!)).toBeLessThan(3);
+    // A flat line still gets an axis around it.
+    expect(niceRange([5, 5])).toEqual([4.45, 5.55]);
+  });
 });
