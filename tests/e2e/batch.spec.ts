@@ -28,6 +28,9 @@ async function sizeOf(path: string): Promise<[number, number]> {
 test('the empty window invites a drop', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Drop photos or folders anywhere' })).toBeVisible();
   await expect(page.getByTestId('engine-status')).toHaveAttribute('data-state', 'ready');
+  // In a photographer's words; the runtime's reason ("run `npm run setup:cuda`") only on hover.
+  await expect(page.getByTestId('engine-status')).toContainText('Using the processor (CPU)');
+  await expect(page.getByTestId('engine-status')).not.toContainText('npm run');
   await screenshot(page, 'empty');
 });
 

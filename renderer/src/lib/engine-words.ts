@@ -1,0 +1,36 @@
+/**
+ * The engine in a photographer's words for the status bar ("Using the processor (CPU)"), with the
+ * technical reason kept for the tooltip. The runtime's own reasons ("cuda: CUDA not installed (run
+ * `npm run setup:cuda`); ...; using cpu") are for developers.
+ */
+
+const DEVICE: Record<string, string> = {
+  cpu: 'the processor (CPU)',
+  cuda: 'the NVIDIA graphics card (CUDA)',
+  dml: 'the graphics card (DirectML)',
+  webgpu: 'the graphics card (WebGPU)',
+  coreml: "the Mac's graphics and neural engine (Core ML)",
+};
+
+export interface EngineWords {
+  /** "Using the processor (CPU)". */
+  readonly using: string;
+  /** A hint worth showing, or undefined: "Faster with an NVIDIA graphics card: see the README's set-up". */
+  readonly hint?: string;
+}
+
+export function engineWords(provider: string | undefined, reason: string | undefined): EngineWords {
+  const using = `Using ${DEVICE[provider ?? ''] ?? provider ?? 'an unknown device'}`;
+  const text = reason ?? '';
+  if (provider === 'cpu' && /CUDA not installed/i.test(text))
+    return {
+      using,
+      hint: 'Faster with an NVIDIA graphics card: see "NVIDIA GPUs" in the README to set it up',
+    };
+  if (provider === 'webgpu' && /requested/i.test(text) && !/adapter/i.test(text))
+    return {
+      using,
+      hint: 'chosen by hand: on a computer without a graphics card this is much slower than the CPU',
+    };
+  return { using };
+}

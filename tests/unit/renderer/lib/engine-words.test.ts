@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { engineWords } from '../../../../renderer/src/lib/engine-words.js';
+
+describe('the engine in plain words', () => {
+  it('names the device, not the runtime, and turns the CUDA set-up into a hint', () => {
+    expect(
+      engineWords('cpu', 'cuda: CUDA not installed (run `npm run setup:cuda`); using cpu on 2 threads'),
+    ).toEqual({
+      using: 'Using the processor (CPU)',
+      hint: 'Faster with an NVIDIA graphics card: see "NVIDIA GPUs" in the README to set it up',
+    });
+    expect(engineWords('cuda', 'cuda: ok').using).toBe('Using the NVIDIA graphics card (CUDA)');
+    expect(engineWords('cpu', 'cpu requested')).toEqual({ using: 'Using the processor (CPU)' });
+    expect(engineWords('webgpu', 'webgpu requested').hint).toMatch(/much slower than the CPU/);
+    expect(engineWords(undefined, undefined).using).toBe('Using an unknown device');
+  });
+});
