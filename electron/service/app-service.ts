@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import type { FinetuneKnobs } from '../core/finetune/finetune-run.js';
 import { errorText, type FailureParts, failureParts } from '../core/image/image-errors.js';
-import { checkNameTemplate } from '../core/image/output-name.js';
 import { collectInputs } from '../core/jobs/collect-inputs.js';
 import { describeInputKind, inputKind, PHOTO_MODEL_NAME } from '../core/jobs/input-kind.js';
 import type {
@@ -24,6 +23,7 @@ import type {
   SettingsPatch,
   SizeChoice,
 } from '../ipc/payloads.js';
+import { templateExample } from '../shared/name-template.js';
 import { describeTarget, toSizeSpec, warningText } from '../shared/size-choice.js';
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';
@@ -31,7 +31,7 @@ import { EngineStatusTracker } from './engine-status.js';
 import { FinetuneService, type ModelsChange } from './finetune-service.js';
 import { ImageStore } from './image-store.js';
 import { InferenceBridge } from './inference-bridge.js';
-import { jobRequest, targetWarning, templateWithExt } from './job-request.js';
+import { jobRequest, targetWarning } from './job-request.js';
 import { listModelInfo } from './model-info.js';
 import { probeEntries } from './probe-entries.js';
 import { RegionPreviews } from './region-previews.js';
@@ -236,11 +236,13 @@ export class AppService {
     if (folder && folder !== this.settings.output.folder && !this.chosen.covers(folder))
       throw new ServiceError('choose the output folder with the folder dialog');
     if (patch.output?.template !== undefined) {
-      try {
-        checkNameTemplate(templateWithExt(patch.output.template));
-      } catch (error) {
-        throw new ServiceError(errorText(error));
-      }
+      const example = templateExample(patch.output.template, {
+        name: 'photo',
+        width: 1,
+        height: 1,
+        ext: 'png',
+      });
+      if (!example.ok) throw new ServiceError(example.problem);
     }
     if (patch.model) {
       const names = (await this.listModelInfo()).map((m) => m.name);

@@ -4,6 +4,7 @@ import { outputFormatFor } from '../core/image/output-name.js';
 import { formatFitProblem } from '../core/image/write-image.js';
 import type { UpscaleFileRequest } from '../core/jobs/upscale-file.js';
 import type { ItemOverride, PixelSize, Settings } from '../ipc/payloads.js';
+import { templateWithExt } from '../shared/name-template.js';
 import { describeTarget, toSizeSpec } from '../shared/size-choice.js';
 
 /**
@@ -12,11 +13,6 @@ import { describeTarget, toSizeSpec } from '../shared/size-choice.js';
  */
 export function progressTileSide(width: number, height: number): number {
   return Math.min(1024, Math.max(192, Math.ceil(Math.sqrt((width * height) / 12))));
-}
-
-/** The app's templates leave out the extension; the core's need `{ext}`. */
-export function templateWithExt(template: string): string {
-  return template.includes('{ext}') ? template : `${template}.{ext}`;
 }
 
 /** The job for one photo: the item's own settings win over the defaults. */

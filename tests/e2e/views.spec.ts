@@ -42,9 +42,18 @@ test('settings survive a reload', async ({ page }) => {
 });
 
 test('a bad file name template is refused in plain words', async ({ page }) => {
+  await expect(page.getByTestId('template-example')).toHaveText('e.g. IMG_0042_8000x6000.jpg');
   await page.getByLabel('File name').fill('{name}_{hieght}');
+  // Said under the field as it is typed, naming the typo and not an extension the user never typed.
+  await expect(page.getByTestId('template-error')).toHaveText(/^unknown placeholder \{hieght\}/);
+  await expect(page.getByTestId('template-error')).not.toContainText('{ext}');
   await page.getByLabel('File name').press('Enter');
-  await expect(page.getByTestId('notice')).toContainText('unknown placeholder {hieght}');
+  // Not sent: the old template stays in force, the typed text stays to be fixed.
+  expect((await snapshot()).settings.output.template).toBe('{name}_{width}x{height}');
+  await expect(page.getByLabel('File name')).toHaveValue('{name}_{hieght}');
+  await expect(page.getByText('{scale}', { exact: true })).toBeVisible();
+  await page.getByLabel('File name').fill('{name}@{scale}x');
+  await expect(page.getByTestId('template-example')).toHaveText('e.g. IMG_0042@2x.jpg');
 });
 
 /** Upscale with the shipped model rather than the tests' tiny random one (whose output is flat). */
