@@ -152,3 +152,18 @@ test('cancel mid-image leaves no partial file', async ({ page }) => {
   const out = join(dirname(item.path), 'upscaled');
   expect(await readdir(out).catch(() => [])).toEqual([]);
 });
+
+test('pausing says what it waits for, then how many are left', async ({ page }) => {
+  await dropPhotos(page, [await photo('first.png', 480, 360), await photo('second.png', 32, 24)]);
+  await setScale(page, 4);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).first()).toHaveAttribute('data-state', 'running');
+  await page.getByRole('button', { name: 'Pause after current' }).click();
+  await expect(page.getByTestId('run-state')).toHaveText('Pausing after first.png…');
+  await expect(rows(page).first()).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('run-state')).toHaveText('Paused: 1 left');
+  await expect(page.getByRole('button', { name: 'Resume (1)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Resume (1)' }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText(['Done', 'Done']);
+  await expect(page.getByTestId('run-state')).toHaveCount(0);
+});
