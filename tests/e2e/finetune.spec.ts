@@ -83,7 +83,14 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await startRun(page, 'e2e-cancelled', 500);
   await lossPoints(page, 2);
   await screenshot(page, 'finetune-training');
-  await page.getByTestId('training-progress').getByRole('button', { name: 'Cancel' }).click();
+  // Cancelling throws training time away: it asks first, and Keep keeps it.
+  const progress = page.getByTestId('training-progress');
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress.getByRole('alertdialog')).toContainText(/Discard \d+ steps of training\?/);
+  await progress.getByRole('button', { name: 'Keep' }).click();
+  await expect(progress.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await progress.getByRole('button', { name: 'Discard' }).click();
   await expect(page.getByTestId('training-progress')).toBeHidden();
   await expect(page.getByTestId('resume-offer')).toHaveCount(0);
   expect((await snapshot()).models.map((m) => m.name)).not.toContain('e2e-cancelled');
@@ -93,6 +100,8 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await lossPoints(page, 2);
   await page.getByTestId('training-progress').getByRole('button', { name: 'Pause' }).click();
   await expect(page.getByTestId('training-state')).toHaveText('Paused', { timeout: 120_000 });
+  // The panel has the paused run's controls; no second set in a banner above it.
+  await expect(page.getByTestId('resume-offer')).toHaveCount(0);
   await page.reload();
   const offer = page.getByTestId('resume-offer');
   await expect(offer).toContainText('e2e-tuned');
@@ -101,7 +110,9 @@ test('fine-tune on a picked folder: scan report, chart, cancel, pause, resume af
   await expect(page.getByRole('button', { name: `Remove ${folder}` })).toBeVisible();
   await expect(report.getByTestId('usable-count')).toHaveText('5 usable photos');
   await screenshot(page, 'finetune-resume-offer');
-  await offer.getByRole('button', { name: 'Resume' }).click();
+  // On the fine-tune view the panel holds the paused run's controls, and the banner steps aside.
+  await expect(offer).toHaveCount(0);
+  await page.getByTestId('training-progress').getByRole('button', { name: 'Resume' }).click();
   const result = page.getByTestId('finetune-result');
   await expect(result).toBeVisible({ timeout: 180_000 });
   await expect(result.getByTestId('tuned-psnr')).toContainText('dB');
