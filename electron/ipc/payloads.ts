@@ -97,8 +97,10 @@ export interface QueueItem {
   readonly thumbnail?: ImageRef;
   /** Source size after EXIF orientation; absent when the file could not be read. */
   readonly size?: PixelSize;
-  /** The output size the effective settings give. */
+  /** The output size: of the saved file once finished, else what the effective settings give. */
   readonly target?: PixelSize;
+  /** Finished only: what today's settings would give when it differs from the saved file (not redone). */
+  readonly targetNow?: PixelSize;
   /** Why there is no target size (unreadable file, invalid size). */
   readonly targetProblem?: string;
   /** Why the target would fail though it is a valid size (the output format cannot store it). */

@@ -15,6 +15,7 @@ import type {
   AppSnapshot,
   ItemOverride,
   ModelInfo,
+  PixelSize,
   PreviewRequest,
   PreviewResult,
   QueueItem,
@@ -350,9 +351,7 @@ export class AppService {
       source: this.images.ref(entry.path),
       ...(thumbnail ? { thumbnail: this.images.ref(thumbnail) } : {}),
       ...(entry.size ? { size: entry.size } : {}),
-      ...(described?.ok
-        ? { target: { width: described.target.width, height: described.target.height } }
-        : {}),
+      ...targetFields(entry.output, described?.ok ? described.target : undefined),
       ...(warning ? { targetWarning: warning } : {}),
       ...(described && !described.ok ? { targetProblem: described.problem } : {}),
       state: entry.state,
@@ -456,4 +455,18 @@ export class AppService {
 /** A queue item's failure outside the worker's own result: the message naming the file, its parts. */
 function failed(error: string | undefined, failure: FailureParts | undefined): RunOutcome {
   return { status: 'failed', seconds: 0, ...(error ? { error } : {}), ...(failure ? { failure } : {}) };
+}
+
+/**
+ * A finished photo shows the size it was saved at; a setting changed since shows apart, as what it
+ * would now give (the photo is not redone by changing a setting).
+ */
+function targetFields(
+  saved: PixelSize | undefined,
+  now: PixelSize | undefined,
+): { target?: PixelSize; targetNow?: PixelSize } {
+  const size = (p: PixelSize) => ({ width: p.width, height: p.height });
+  if (!saved) return now ? { target: size(now) } : {};
+  const differs = now && (now.width !== saved.width || now.height !== saved.height);
+  return { target: size(saved), ...(differs ? { targetNow: size(now) } : {}) };
 }

@@ -61,6 +61,12 @@ test('drop three photos, set 2.5x, run: the files exist with the right pixel siz
     'beta_90x90.png',
     'gamma_75x110.png',
   ]);
+  // A setting changed afterwards does not rewrite what the finished rows say they saved.
+  await setScale(page, 4);
+  await expect(rows(page).first().getByTestId('item-target')).toHaveText('100 × 75');
+  await expect(rows(page).first().getByTestId('item-target-now')).toHaveText(
+    '· would now be 160 × 120 (not redone)',
+  );
 });
 
 test('width and height with the aspect lock off give exactly that size', async ({ page }) => {
