@@ -249,6 +249,7 @@ export interface InvokeMap {
   [Channel.Cancel]: { request: ItemRequest; result: QueueSnapshot };
   [Channel.CancelAll]: { request: undefined; result: QueueSnapshot };
   [Channel.RetryFailed]: { request: undefined; result: QueueSnapshot };
+  [Channel.Redo]: { request: ItemRequest; result: QueueSnapshot };
   [Channel.Remove]: { request: ItemRequest; result: QueueSnapshot };
   [Channel.ClearFinished]: { request: undefined; result: QueueSnapshot };
   [Channel.SetOverride]: { request: OverrideRequest; result: QueueSnapshot };

@@ -238,6 +238,7 @@ export const parsers: { readonly [C in ServiceChannel]: (payload: unknown) => Re
   [Channel.Cancel]: item,
   [Channel.CancelAll]: none,
   [Channel.RetryFailed]: none,
+  [Channel.Redo]: item,
   [Channel.Remove]: item,
   [Channel.ClearFinished]: none,
   [Channel.SetOverride]: (v) => {

@@ -39,6 +39,8 @@ export interface LiifApi {
   cancel(id: string): Promise<QueueSnapshot>;
   cancelAll(): Promise<QueueSnapshot>;
   retryFailed(): Promise<QueueSnapshot>;
+  /** Runs a finished photo again with its current settings (a changed setting alone does not). */
+  redo(id: string): Promise<QueueSnapshot>;
   remove(id: string): Promise<QueueSnapshot>;
   clearFinished(): Promise<QueueSnapshot>;
   setOverride(id: string, override: ItemOverride | null): Promise<QueueSnapshot>;

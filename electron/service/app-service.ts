@@ -209,6 +209,13 @@ export class AppService {
     return this.queueSnapshot();
   }
 
+  /** Queues a finished photo again, with today's settings; the queue's Start runs it. */
+  redo(id: string): QueueSnapshot {
+    this.entry(id);
+    this.queue.redo(id);
+    return this.queueSnapshot();
+  }
+
   retryFailed(): QueueSnapshot {
     this.queue.retryFailed();
     return this.queueSnapshot();

@@ -129,8 +129,17 @@ export class BatchQueue {
     const entry = this.find(id);
     if (!entry) return;
     entry.override = override;
-    // New settings make a finished item worth running again.
-    if (entry.state !== 'running' && entry.state !== 'queued' && entry.size) this.reset(entry);
+    // A finished photo keeps its result: its row offers to redo it (a silent re-queue could write
+    // a second copy nobody asked for). A failed or cancelled one is ready to run with them.
+    if ((entry.state === 'failed' || entry.state === 'cancelled') && entry.size) this.reset(entry);
+    this.hooks.changed();
+  }
+
+  /** Queues a finished item again. */
+  redo(id: string): void {
+    const entry = this.find(id);
+    if (!entry || (entry.state !== 'done' && entry.state !== 'skipped')) return;
+    this.reset(entry);
     this.hooks.changed();
   }
 

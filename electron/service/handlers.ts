@@ -23,6 +23,7 @@ export function serviceHandlers(service: AppService): ServiceHandlers {
     [Channel.Cancel]: ({ id }) => service.cancel(id),
     [Channel.CancelAll]: () => service.cancelAll(),
     [Channel.RetryFailed]: () => service.retryFailed(),
+    [Channel.Redo]: ({ id }) => service.redo(id),
     [Channel.Remove]: ({ id }) => service.remove(id),
     [Channel.ClearFinished]: () => service.clearFinished(),
     [Channel.SetOverride]: ({ id, override }) => service.setOverride(id, override),

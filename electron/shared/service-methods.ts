@@ -31,6 +31,7 @@ type ServiceMethodName =
   | 'cancel'
   | 'cancelAll'
   | 'retryFailed'
+  | 'redo'
   | 'remove'
   | 'clearFinished'
   | 'setOverride'
@@ -55,6 +56,7 @@ export function serviceMethods(invoke: Invoke): Pick<LiifApi, ServiceMethodName>
     cancel: (id) => invoke(Channel.Cancel, { id }),
     cancelAll: () => invoke(Channel.CancelAll),
     retryFailed: () => invoke(Channel.RetryFailed),
+    redo: (id) => invoke(Channel.Redo, { id }),
     remove: (id) => invoke(Channel.Remove, { id }),
     clearFinished: () => invoke(Channel.ClearFinished),
     setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),

@@ -173,3 +173,21 @@ test('pausing says what it waits for, then how many are left', async ({ page }) 
   await expect(rows(page).getByTestId('item-state')).toHaveText(['Done', 'Done']);
   await expect(page.getByTestId('run-state')).toHaveCount(0);
 });
+
+test('changing a finished photo’s own format keeps its result and offers a redo', async ({ page }) => {
+  await dropPhotos(page, [await photo('kept.png', 24, 18)]);
+  await setScale(page, 2);
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText('Done');
+  await rows(page).first().getByRole('button', { name: 'Select kept.png' }).click();
+  await page.getByLabel('Format for this photo').selectOption('jpeg');
+  // Not re-queued behind the user's back: still done, with the choice to redo it.
+  await expect(rows(page).getByTestId('item-state')).toHaveText('Done');
+  await page.getByTestId('redo').click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText('Queued');
+  await page.getByRole('button', { name: /^Start/ }).click();
+  await expect(rows(page).getByTestId('item-state')).toHaveText('Done');
+  await expect(rows(page).first().getByTestId('item-saved')).toContainText('Saved kept_48x36.jpg');
+  const [item] = (await snapshot()).queue.items;
+  expect((await readdir(dirname(item.output!.path))).sort()).toEqual(['kept_48x36.jpg', 'kept_48x36.png']);
+});

@@ -157,6 +157,7 @@ export class AppState {
   pause = () => this.queueAction(() => this.api.pauseAfterCurrent());
   cancelAll = () => this.queueAction(() => this.api.cancelAll());
   retryFailed = () => this.queueAction(() => this.api.retryFailed());
+  redo = (id: string) => this.queueAction(() => this.api.redo(id));
   clearFinished = () => this.queueAction(() => this.api.clearFinished());
   cancel = (id: string) => this.queueAction(() => this.api.cancel(id));
   remove = (id: string) => {

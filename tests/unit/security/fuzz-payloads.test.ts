@@ -37,6 +37,7 @@ function validPayloads(root: string): Record<ServiceChannel, unknown> {
     [Channel.Cancel]: { id: 'no-such-item' },
     [Channel.CancelAll]: undefined,
     [Channel.RetryFailed]: undefined,
+    [Channel.Redo]: { id: 'no-such-item' },
     [Channel.Remove]: { id: 'no-such-item' },
     [Channel.ClearFinished]: undefined,
     [Channel.SetOverride]: { id: 'no-such-item', override: { size, format: 'png' } },

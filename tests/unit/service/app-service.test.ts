@@ -177,6 +177,22 @@ describe('app service (real worker, tiny random model)', () => {
     expect(await sizeOf(items[0].output!.path)).toEqual([90, 50]);
     expect(items[1].output!.path).toMatch(/b_60x45\.jpg$/);
     expect(await sizeOf(items[1].output!.path)).toEqual([60, 45]);
+    // Changing a finished photo's own settings keeps its result; redo runs it again, beside the first.
+    f.service.setOverride(second, { size: { mode: 'width', width: 80 } });
+    const changed = f.service.queueSnapshot().items[1];
+    expect(changed).toMatchObject({
+      state: 'done',
+      target: { width: 60, height: 45 },
+      targetNow: { width: 80, height: 60 },
+    });
+    f.service.redo(second);
+    expect(f.service.queueSnapshot().items[1].state).toBe('queued');
+    f.service.start();
+    await f.service.idle();
+    const redone = f.service.queueSnapshot().items[1];
+    expect(redone).toMatchObject({ state: 'done', target: { width: 80, height: 60 } });
+    expect(redone.output!.path).toMatch(/b_80x60\.png$/);
+    expect(await sizeOf(items[1].output!.path)).toEqual([60, 45]);
   });
 
   it("'overwrite' into the photos' own folder never replaces a photo of the queue", async () => {
