@@ -135,10 +135,10 @@ export class BatchQueue {
     this.hooks.changed();
   }
 
-  /** Queues a finished item again. */
+  /** Queues a finished, failed or cancelled item again. */
   redo(id: string): void {
     const entry = this.find(id);
-    if (!entry || (entry.state !== 'done' && entry.state !== 'skipped')) return;
+    if (!entry || entry.state === 'running' || entry.state === 'queued') return;
     this.reset(entry);
     this.hooks.changed();
   }

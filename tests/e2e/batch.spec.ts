@@ -157,6 +157,21 @@ test('cancel mid-image leaves no partial file', async ({ page }) => {
   expect(item.output).toBeUndefined();
   const out = join(dirname(item.path), 'upscaled');
   expect(await readdir(out).catch(() => [])).toEqual([]);
+  // A stopped photo has one way to remove it and one to run it again, which starts at once.
+  await expect(row.getByRole('button', { name: 'Cancel large.png' })).toHaveCount(0);
+  await expect(row.getByRole('button', { name: 'Remove large.png' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry failed & cancelled (1)' })).toBeEnabled();
+  await row.getByRole('button', { name: 'Retry large.png' }).click();
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await row.getByRole('button', { name: 'Cancel large.png' }).click();
+  await expect(row).toHaveAttribute('data-state', 'cancelled');
+});
+
+test('a queued photo has one remove button and no cancel', async ({ page }) => {
+  await dropPhotos(page, [await photo('waiting.png', 20, 16)]);
+  const row = rows(page).first();
+  await expect(row.getByRole('button', { name: 'Remove waiting.png' })).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Cancel waiting.png' })).toHaveCount(0);
 });
 
 test('pausing says what it waits for, then how many are left', async ({ page }) => {

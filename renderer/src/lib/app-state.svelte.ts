@@ -156,8 +156,19 @@ export class AppState {
   start = () => this.queueAction(() => this.api.start());
   pause = () => this.queueAction(() => this.api.pauseAfterCurrent());
   cancelAll = () => this.queueAction(() => this.api.cancelAll());
-  retryFailed = () => this.queueAction(() => this.api.retryFailed());
+  /** Every failed and cancelled photo again, and the queue started: one click, not two. */
+  retryFailed = () =>
+    this.queueAction(async () => {
+      await this.api.retryFailed();
+      return this.api.start();
+    });
   redo = (id: string) => this.queueAction(() => this.api.redo(id));
+  /** A failed or cancelled photo again, at once: queued and the queue started. */
+  retry = (id: string) =>
+    this.queueAction(async () => {
+      await this.api.redo(id);
+      return this.api.start();
+    });
   clearFinished = () => this.queueAction(() => this.api.clearFinished());
   cancel = (id: string) => this.queueAction(() => this.api.cancel(id));
   remove = (id: string) => {
