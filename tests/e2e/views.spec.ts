@@ -153,3 +153,14 @@ test('compare view: before/after slider, zoom to 1:1, keyboard close', async ({ 
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 });
+
+test('the batch size control stays in view with a photo selected (1280 x 800)', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await dropPhotos(page, [await photo('tall-panel.png', 64, 48)]);
+  await page.getByRole('button', { name: 'Select tall-panel.png' }).click();
+  await expect(page.getByTestId('selected-photo')).toBeVisible();
+  const size = await page.locator('#size-heading').boundingBox();
+  const photoPanel = await page.getByTestId('selected-photo').boundingBox();
+  expect(size!.y + size!.height).toBeLessThan(800);
+  expect(size!.y).toBeLessThan(photoPanel!.y);
+});
