@@ -164,3 +164,20 @@ test('the batch size control stays in view with a photo selected (1280 x 800)', 
   expect(size!.y + size!.height).toBeLessThan(800);
   expect(size!.y).toBeLessThan(photoPanel!.y);
 });
+
+test('a moved preview region is remembered when the photo is selected again', async ({ page }) => {
+  await dropPhotos(page, [await photo('left.png', 160, 120), await photo('right.png', 160, 120, 2)]);
+  await setScale(page, 3);
+  await page.getByRole('button', { name: 'Select left.png' }).click();
+  const overview = page.getByTestId('region-preview').getByRole('slider');
+  const centre = await overview.getAttribute('aria-valuetext');
+  await overview.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowDown');
+  const moved = await overview.getAttribute('aria-valuetext');
+  expect(moved).not.toBe(centre);
+  await page.getByRole('button', { name: 'Select right.png' }).click();
+  await expect(overview).toHaveAttribute('aria-valuetext', centre ?? '');
+  await page.getByRole('button', { name: 'Select left.png' }).click();
+  await expect(overview).toHaveAttribute('aria-valuetext', moved ?? '');
+});

@@ -39,6 +39,8 @@ export class AppState {
   compareId = $state<string | undefined>();
   notices = $state<Notice[]>([]);
   loaded = $state(false);
+  /** Where each photo's region preview was centred (fractions of the target), by item id. */
+  readonly previewCentres = new Map<string, readonly [number, number]>();
   /** Which view shows: upscaling photos, or fine-tuning a model on them. */
   view = $state<'upscale' | 'finetune'>('upscale');
   readonly finetune: FinetuneState;
