@@ -181,6 +181,8 @@ test('pausing says what it waits for, then how many are left', async ({ page }) 
   await expect(rows(page).first()).toHaveAttribute('data-state', 'running');
   await page.getByRole('button', { name: 'Pause after current' }).click();
   await expect(page.getByTestId('run-state')).toHaveText('Pausing after first.png…');
+  // The same button took the new job: keyboard focus is still on it, not back on the page.
+  await expect(page.getByRole('button', { name: /^Resume/ })).toBeFocused();
   await expect(rows(page).first()).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('run-state')).toHaveText('Paused: 1 left');
   await expect(page.getByRole('button', { name: 'Resume (1)' })).toBeVisible();

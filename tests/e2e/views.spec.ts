@@ -140,7 +140,8 @@ test('the size picker shows pixels and megapixels, and warns beyond x4 and x12',
 test('compare view: before/after slider, zoom to 1:1, keyboard close', async ({ page }) => {
   await useShippedModel(page);
   await runOne(page, 'portrait.png', 60, 80);
-  await page.getByRole('button', { name: 'Compare', exact: true }).click();
+  // Named with its photo, for a screen reader going down the list.
+  await page.getByRole('button', { name: 'Compare portrait.png', exact: true }).click();
   const dialog = page.getByTestId('compare-view');
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('compare-after')).toBeVisible();
