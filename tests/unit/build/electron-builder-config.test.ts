@@ -47,7 +47,7 @@ describe('electron-builder config', () => {
       expect(config.asarUnpack).toContain(`node_modules/${native}/**`);
   });
 
-  it("ships the model folders but not the base model's training checkpoint", () => {
+  it("ships the model folders but not the models' training checkpoints", () => {
     const models = (Array.isArray(config.extraResources) ? config.extraResources : []).find(
       (r): r is { from: string; to: string; filter: string[] } =>
         typeof r === 'object' && r !== null && 'from' in r && r.from === 'models',
@@ -63,6 +63,9 @@ describe('electron-builder config', () => {
     expect(shipped('README.md')).toBe(true);
     expect(shipped('liif-edsr-baseline-training', true)).toBe(false);
     expect(shipped('liif-edsr-baseline-training/checkpoint.safetensors')).toBe(false);
+    // The photo model ships; its training checkpoint does not.
+    expect(shipped('liif-edsr-photo/weights.safetensors')).toBe(true);
+    expect(shipped('liif-edsr-photo-training/checkpoint.safetensors')).toBe(false);
   });
 
   it('packs the built app that package.json points at', () => {

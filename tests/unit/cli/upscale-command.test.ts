@@ -79,7 +79,7 @@ describe('liif CLI', () => {
     });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(
-      /print\.jpg -> .*print_24x20\.jpg \(24x20, [\d.]+s; compressed photo \(JPEG ~q80\), but no photo model is installed: artefacts may be sharpened; note: converted from CMYK to sRGB: the output has no CMYK version\)/,
+      /print\.jpg -> .*print_24x20\.jpg \(24x20, [\d.]+s; compressed photo \(JPEG ~q80\): artefacts removed; note: converted from CMYK to sRGB: the output has no CMYK version\)/,
     );
     const json = await liif(
       ['upscale', join(dir, 'print.jpg'), '--scale', '2', '-o', join(dir, 'b'), '--json'],
