@@ -164,7 +164,7 @@ export async function upscaleCommand(
       const result: CliResult = {
         ...fileResult,
         model: chosen.model.name,
-        ...(kind ? { inputKind: describeInputKind(kind, chosen !== engine || kind.kind === 'clean') } : {}),
+        ...(kind ? { inputKind: describeInputKind(kind, chosen.model.name === PHOTO_MODEL_NAME) } : {}),
       };
       results.push(result);
       log(resultLine(label, result));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FinetuneKnobs } from '../core/finetune/finetune-run.js';
 import { errorText, type FailureParts, failureParts } from '../core/image/image-errors.js';
 import { collectInputs } from '../core/jobs/collect-inputs.js';
-import { describeInputKind, inputKind, PHOTO_MODEL_NAME } from '../core/jobs/input-kind.js';
+import { describeInputKind, type InputKind, inputKind, PHOTO_MODEL_NAME } from '../core/jobs/input-kind.js';
 import type {
   AddPathsRequest,
   AddResult,
@@ -67,6 +67,8 @@ export class AppService {
   private readonly lastProgress = new Map<string, number>();
   private readonly engine: EngineStatusTracker;
   private models: ModelInfo[] = [];
+  /** What each photo's header says (core/jobs/input-kind.ts), read once per path. */
+  private readonly headerKinds = new Map<string, Promise<InputKind | undefined>>();
   private readonly previews: RegionPreviews;
   private snapshotVersion = 0;
   private nextId = 1;
@@ -324,15 +326,29 @@ export class AppService {
   private async engineFor(entry: QueueEntry): Promise<{ config: EngineConfig; inputKind?: string }> {
     const config = this.engineConfig();
     if (this.settings.model !== null) return { config };
-    const kind = await inputKind(entry.path, this.settings.input).catch(() => undefined);
+    const kind = await this.inputKindOf(entry.path);
     if (!kind) return { config };
     const photo =
       kind.kind === 'compressed' &&
       (await this.listModelInfo()).some((m) => m.name === PHOTO_MODEL_NAME && m.error === undefined);
     return {
       config: photo ? { ...config, model: PHOTO_MODEL_NAME } : config,
-      inputKind: describeInputKind(kind, photo || kind.kind === 'clean'),
+      inputKind: describeInputKind(kind, photo),
     };
+  }
+
+  /**
+   * The photo's kind under the current Photos setting. The header is read once per file, not on
+   * every region preview of it (each move of the preview asks for an engine).
+   */
+  private async inputKindOf(path: string): Promise<InputKind | undefined> {
+    if (this.settings.input !== 'auto') return inputKind(path, this.settings.input);
+    let found = this.headerKinds.get(path);
+    if (!found) {
+      found = inputKind(path).catch(() => undefined);
+      this.headerKinds.set(path, found);
+    }
+    return found;
   }
 
   private engineConfig(): EngineConfig {

@@ -49,7 +49,10 @@ export async function inputKind(path: string, choice: InputChoice = 'auto'): Pro
   return { kind: compressed ? 'compressed' : 'clean', compression };
 }
 
-/** For the result line and the queue row: what was found and what was done about it. */
+/**
+ * For the result line and the queue row: what was found and what was done about it.
+ * `usedPhotoModel` matters only for a compressed input.
+ */
 export function describeInputKind(input: InputKind, usedPhotoModel: boolean): string {
   const found = input.compression ? ` (${describeCompression(input.compression)})` : '';
   if (input.kind === 'clean') return `clean source${found}`;
