@@ -170,11 +170,14 @@ test('a moved preview region is remembered when the photo is selected again', as
   await dropPhotos(page, [await photo('left.png', 160, 120), await photo('right.png', 160, 120, 2)]);
   await setScale(page, 3);
   await page.getByRole('button', { name: 'Select left.png' }).click();
+  // The region is read once the x3 size has reached the panel (it starts at the default x4).
+  await expect(page.getByTestId('region-preview')).toContainText('of 480 × 360');
   const overview = page.getByTestId('region-preview').getByRole('slider');
   const centre = await overview.getAttribute('aria-valuetext');
   await overview.focus();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowDown');
+  await expect(overview).not.toHaveAttribute('aria-valuetext', centre ?? '');
   const moved = await overview.getAttribute('aria-valuetext');
   expect(moved).not.toBe(centre);
   await page.getByRole('button', { name: 'Select right.png' }).click();
