@@ -2,7 +2,15 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RECIPE, type DegradeRecipe } from '../core/image/degrade.js';
 import { collectInputs } from '../core/jobs/collect-inputs.js';
-import { EDSR_BASELINE_LIIF } from '../core/model/architecture.js';
+import {
+  type DecoderKind,
+  decoderKind,
+  EDSR_BASELINE_LIIF,
+  EDSR_BASELINE_LMF,
+  encoderParams,
+  type LiifArchitecture,
+  type Weights,
+} from '../core/model/architecture.js';
 import { exportModelDir } from '../core/model/export-model.js';
 import { loadModelDir } from '../core/model/model-dir.js';
 import { defaultModelRoots, resolveModel } from '../core/model/model-registry.js';
@@ -26,6 +34,9 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
                       repeat it to train on several folders
   --out DIR           model folder to write (default: ./models/<folder name>-liif)
   --from MODEL        start from this model's weights (name or folder; default: random init)
+  --decoder D         mlp | lmf: the decoder of the new model (default: --from's, else mlp).
+                      lmf is the latent-modulated decoder (much faster at any scale); with
+                      --from an mlp model, it keeps that model's encoder and starts a new decoder
   --steps N | --minutes M   budget (total steps, counting steps before a resume; or minutes of this run)
   --batch B           batch size (default 16)
   --lr LR             Adam learning rate (default 1e-4)
@@ -61,6 +72,7 @@ export async function trainCommand(
       data: { type: 'string', multiple: true },
       out: { type: 'string' },
       from: { type: 'string' },
+      decoder: { type: 'string' },
       steps: { type: 'string' },
       minutes: { type: 'string' },
       batch: { type: 'string' },
@@ -120,7 +132,8 @@ export async function trainCommand(
   const split = splitHoldout(files, positiveNumber(values.holdout, '--holdout') ?? 0.1, seed);
   const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
   const from = fromDir ? await loadModelDir(fromDir) : undefined;
-  const architecture = from?.architecture ?? EDSR_BASELINE_LIIF;
+  const decoder = oneOf(values.decoder, ['mlp', 'lmf'] as const, '--decoder');
+  const { architecture, initial } = startingPoint(from, decoder, seed);
   const lrSize = positiveInt(values['lr-size'], '--lr-size') ?? 48;
   const config: TrainConfig = {
     architecture,
@@ -151,7 +164,7 @@ export async function trainCommand(
   try {
     const result = await train(
       config,
-      values.resume ? { resume: true } : { initial: from?.weights ?? randomWeights(architecture, seed) },
+      values.resume ? { resume: true } : { initial },
       {
         steps,
         minutes:
@@ -189,6 +202,32 @@ export async function trainCommand(
   } finally {
     dispose();
   }
+}
+
+/**
+ * The architecture and first weights: --from's as they are, or, where --decoder asks for another
+ * decoder than --from has, --from's encoder (trained features are the expensive part) with a new
+ * decoder at PyTorch's default init.
+ */
+function startingPoint(
+  from: { architecture: LiifArchitecture; weights: Weights } | undefined,
+  decoder: DecoderKind | undefined,
+  seed: number,
+): { architecture: LiifArchitecture; initial: Weights } {
+  const base = from?.architecture ?? EDSR_BASELINE_LIIF;
+  const wanted = decoder ?? decoderKind(base);
+  if (from && wanted === decoderKind(base)) return { architecture: base, initial: from.weights };
+  const architecture =
+    wanted === decoderKind(base)
+      ? base
+      : wanted === 'lmf'
+        ? { ...EDSR_BASELINE_LMF, features: base.features, resBlocks: base.resBlocks }
+        : { ...EDSR_BASELINE_LIIF, features: base.features, resBlocks: base.resBlocks };
+  const initial = randomWeights(architecture, seed);
+  if (from) {
+    for (const p of encoderParams(architecture)) initial.set(p.name, from.weights.get(p.name)!);
+  }
+  return { architecture, initial };
 }
 
 function degradeArg(recipe: string | undefined, cleanShare: string | undefined): DegradeRecipe | undefined {

@@ -10,6 +10,7 @@
 
 import type { Rect, Size } from '../../shared/size-spec.js';
 import type { LiifArchitecture } from '../model/architecture.js';
+import { codeChannels } from '../model/encoder-graph.js';
 
 export interface TilePlan {
   /** Output pixels of this tile, in virtual-image coordinates. */
@@ -46,7 +47,8 @@ function neededCodes(start: number, end: number, outSize: number, lrSize: number
  * Picks tile and chunk sizes from a memory budget. Per LR crop pixel ONNX Runtime holds a few
  * 64-channel activations and the 256-channel codes (~2.5 KB), and the codes come back to
  * JavaScript once more; per query in flight, four ensemble members x 256 hidden floats x a few
- * live tensors (~20 KB). The shares below were calibrated by tests/bench/peak-rss.ts: ORT's arena
+ * live tensors (~20 KB). An LMF model's codes are 208 channels and its queries gather 208 and
+ * compute 16 per member, so the same formula with its code width applies. The shares below were calibrated by tests/bench/peak-rss.ts: ORT's arena
  * grows in powers of two, so a share of a quarter of the budget per stage keeps the whole
  * process near the budget.
  */
@@ -57,9 +59,10 @@ export function sizeTiles(
   tileSideOverride?: number,
 ): TileSizing {
   const budget = budgetMB * 1024 * 1024;
-  const perQuery = 4 * arch.hidden * 4 * 5;
+  const codeWidth = codeChannels(arch, 'factorised');
+  const perQuery = 4 * Math.max(arch.hidden, codeWidth) * 4 * 5;
   const chunkQueries = Math.max(1024, Math.min(65536, Math.floor((budget * 0.2) / perQuery)));
-  const perCode = (4 * arch.features + 3 * arch.hidden + 3) * 4;
+  const perCode = (4 * arch.features + 3 * codeWidth + 3) * 4;
   const cropSide = Math.floor(Math.sqrt((budget * 0.25) / perCode));
   const coreSide = Math.max(16, cropSide - 2 * receptiveRadius(arch));
   const tileSide = tileSideOverride ?? Math.max(32, Math.floor(coreSide * Math.max(1, scale)));

@@ -1,6 +1,12 @@
 import { GraphBuilder } from '../graph/graph-builder.js';
 import type { GraphIR, Value } from '../graph/graph-ir.js';
-import { type LiifArchitecture, mlpLayerName, unfoldedChannels, type Weights } from './architecture.js';
+import {
+  decoderKind,
+  type LiifArchitecture,
+  mlpLayerName,
+  unfoldedChannels,
+  type Weights,
+} from './architecture.js';
 import { type CodeLayout, codeChannels, paramSource } from './encoder-graph.js';
 
 /** Local-ensemble shifts (dy, dx) in the reference's loop order: t = 0..3; weights swap t <-> 3 - t. */
@@ -14,7 +20,9 @@ const EPS_SHIFT = 1e-6;
  * window [4] = (y0, x0, H, W)
  * -> prediction [N,Q,3] in the normalised space (before * 0.5 + 0.5). Training takes this value.
  *
- * All four ensemble members are decoded in one pass as an extra axis: [N,4,Q,...].
+ * All four ensemble members are decoded in one pass as an extra axis: [N,4,Q,...]. The gathering,
+ * the relative coordinates and the area weights are the same for both decoders; only the per-query
+ * network differs (LIIF's MLP on the unfolded code, or LMF's modulated render MLP).
  */
 export function addLiifQuery(
   g: GraphBuilder,
@@ -73,6 +81,31 @@ export function addLiifQuery(
   const relCell4 = g.expand(g.unsqueeze(relCell, [1]), g.shape(rel)); // [N,4,Q,2]
   const extras = g.concat([rel, relCell4], 3); // [N,4,Q,4]
 
+  const pred =
+    decoderKind(arch) === 'lmf'
+      ? addRenderMlp(g, arch, p, gathered, extras)
+      : addQueryMlp(g, arch, p, gathered, extras, layout); // [N,4,Q,3]
+
+  // Area weights with the diagonal swap: member t is weighted by the area of member 3 - t.
+  const relY = g.slice(rel, [0], [1], [3]);
+  const relX = g.slice(rel, [1], [2], [3]);
+  const area = g.add(g.abs(g.mul(relY, relX)), g.constFloat(1e-9)); // [N,4,Q,1]
+  const total = g.reduceSum(area, [1], true);
+  const swapped = g.gather(area, g.constInt([3, 2, 1, 0]), 1);
+  return g.reduceSum(g.mul(pred, g.div(swapped, total)), [1], false); // [N,Q,3]
+}
+
+type Param = (name: string) => Value;
+
+/** LIIF's MLP on [code, rel, rel_cell]; in the factorised layout the code is already W1_feature z. */
+function addQueryMlp(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  p: Param,
+  gathered: Value,
+  extras: Value,
+  layout: CodeLayout,
+): Value {
   // First layer: W1 = [W1_feature (9C) | W1_extra (4)].
   const first = mlpLayerName(0);
   const w1 = p(`${first}.weight`);
@@ -88,15 +121,36 @@ export function addLiifQuery(
     const name = mlpLayerName(layer);
     x = g.linear(g.relu(x), p(`${name}.weight`), p(`${name}.bias`));
   }
-  const pred = x; // [N,4,Q,3]
+  return x;
+}
 
-  // Area weights with the diagonal swap: member t is weighted by the area of member 3 - t.
-  const relY = g.slice(rel, [0], [1], [3]);
-  const relX = g.slice(rel, [1], [2], [3]);
-  const area = g.add(g.abs(g.mul(relY, relX)), g.constFloat(1e-9)); // [N,4,Q,1]
-  const total = g.reduceSum(area, [1], true);
-  const swapped = g.gather(area, g.constInt([3, 2, 1, 0]), 1);
-  return g.reduceSum(g.mul(pred, g.div(swapped, total)), [1], false); // [N,Q,3]
+/**
+ * LMF's render MLP: input [latent, rel, rel_cell]; after every hidden linear layer the code's own
+ * modulation, x * (1 + scale) + shift (the reference adds 1 so zero modulations leave x as it is),
+ * then ReLU; a plain linear output layer. The code channels are (scales | shifts | latent).
+ */
+function addRenderMlp(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  p: Param,
+  gathered: Value,
+  extras: Value,
+): Value {
+  const width = arch.hidden;
+  const layers = arch.hiddenLayers;
+  const channels = (start: number) => g.slice(gathered, [start], [start + width], [3]);
+  const latent = channels(2 * width * layers);
+  let x = g.concat([latent, extras], 3);
+  const one = g.constFloat(1);
+  for (let layer = 0; layer < layers; layer++) {
+    const name = mlpLayerName(layer);
+    x = g.linear(layer === 0 ? x : g.relu(x), p(`${name}.weight`), p(`${name}.bias`));
+    const scale = channels(layer * width);
+    const shift = channels((layers + layer) * width);
+    x = g.add(g.mul(x, g.add(scale, one)), shift);
+  }
+  const out = mlpLayerName(layers);
+  return g.linear(g.relu(x), p(`${out}.weight`), p(`${out}.bias`));
 }
 
 /** Standalone decoder model: inputs `codes`, `coord`, `cell`, `window` -> output `rgb` [N,Q,3] in [0,1]. */

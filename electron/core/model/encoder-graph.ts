@@ -3,7 +3,11 @@ import { GraphBuilder as Builder } from '../graph/graph-builder.js';
 import type { GraphIR, Value } from '../graph/graph-ir.js';
 import {
   allParams,
+  decoderKind,
   type LiifArchitecture,
+  latentLayerName,
+  lmfCodeChannels,
+  lmfLatentHidden,
   mlpLayerName,
   unfoldedChannels,
   type Weights,
@@ -16,10 +20,14 @@ import {
  *   code (../shared/LIIF.md "Cost"). Unfold + 1x1 projection equals a 3x3 convolution whose kernel is
  *   that weight block reshaped to [hidden, C, 3, 3], because torch's unfold order is c*9 + ky*3 + kx.
  * - 'plain': K = 9C (576), the unfolded feature map itself, as in the paper.
+ * An LMF model's codes are always its latent MLP's output (K = lmfCodeChannels, 208): the layout
+ * only says whether its first layer runs as the equivalent 3x3 convolution ('factorised', shipped)
+ * or on the explicit unfold ('plain', which tests compare against).
  */
 export type CodeLayout = 'factorised' | 'plain';
 
 export function codeChannels(arch: LiifArchitecture, layout: CodeLayout): number {
+  if (decoderKind(arch) === 'lmf') return lmfCodeChannels(arch);
   return layout === 'factorised' ? arch.hidden : unfoldedChannels(arch);
 }
 
@@ -68,11 +76,44 @@ export function addLatentCodes(
   layout: CodeLayout,
 ): Value {
   const c = arch.features;
+  if (decoderKind(arch) === 'lmf') return addLmfLatentCodes(g, arch, weights, feat, layout);
   if (layout === 'factorised') {
     const w1 = paramSource(g, arch, weights)(`${mlpLayerName(0)}.weight`);
     const w1Feature = g.reshape(g.slice(w1, [0], [9 * c], [1]), [arch.hidden, c, 3, 3]);
     return g.transpose(g.conv(feat, w1Feature, undefined, 1), [0, 2, 3, 1]);
   }
+  return addUnfold(g, arch, feat);
+}
+
+/**
+ * LMF's latent MLP, once per code: unfolded feature (9C) -> ReLU(linear) -> linear -> modulations
+ * and latent. Unlike the reference, the cell is not an input here: the codes then depend on the
+ * photo only, not on the output size, so one encoding serves every scale (the codes cache, the
+ * region preview's size changes); the cell still reaches the render MLP with every query.
+ */
+function addLmfLatentCodes(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  weights: Weights,
+  feat: Value,
+  layout: CodeLayout,
+): Value {
+  const p = paramSource(g, arch, weights);
+  const first = latentLayerName(0);
+  const second = latentLayerName(1);
+  let hidden: Value;
+  if (layout === 'factorised') {
+    const kernel = g.reshape(p(`${first}.weight`), [lmfLatentHidden(arch), arch.features, 3, 3]);
+    hidden = g.transpose(g.conv(feat, kernel, p(`${first}.bias`), 1), [0, 2, 3, 1]);
+  } else {
+    hidden = g.linear(addUnfold(g, arch, feat), p(`${first}.weight`), p(`${first}.bias`));
+  }
+  return g.linear(g.relu(hidden), p(`${second}.weight`), p(`${second}.bias`));
+}
+
+/** Features [N,C,h,w] -> the 3x3 unfolded map [N,h,w,9C], channel order c*9 + ky*3 + kx. */
+function addUnfold(g: GraphBuilder, arch: LiifArchitecture, feat: Value): Value {
+  const c = arch.features;
   // Unfold 3x3 with zero padding: stack the 9 shifted views on a new axis after the channel axis,
   // so the flattened channel index is c*9 + ky*3 + kx, as torch's F.unfold.
   const padded = g.pad(feat, [0, 0, 1, 1, 0, 0, 1, 1]);

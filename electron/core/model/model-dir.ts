@@ -6,7 +6,13 @@
 
 import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allParams, type LiifArchitecture, parameterCount, type Weights } from './architecture.js';
+import {
+  allParams,
+  type LiifArchitecture,
+  lmfLatentHidden,
+  parameterCount,
+  type Weights,
+} from './architecture.js';
 import { fsModelError, ModelError } from './model-errors.js';
 import { architectureOf, type ModelManifest, parseManifest } from './model-manifest.js';
 import {
@@ -164,10 +170,11 @@ async function checkWeightsSize(file: string, arch: LiifArchitecture): Promise<v
   const header = 8 + allParams(arch).length * HEADER_BYTES_PER_TENSOR;
   if (size > count * MAX_BYTES_PER_PARAM + header) {
     const { features, resBlocks, hidden, hiddenLayers } = arch;
+    const decoder = arch.decoder === 'lmf' ? `, decoder lmf, latentHidden ${lmfLatentHidden(arch)}` : '';
     throw new ModelError(
       'incompatible',
       file,
-      `is ${size} bytes, but the architecture in model.json (features ${features}, resBlocks ${resBlocks}, hidden ${hidden}, hiddenLayers ${hiddenLayers}) has ${count} parameters: at most ${count * MAX_BYTES_PER_PARAM} bytes of data as F32`,
+      `is ${size} bytes, but the architecture in model.json (features ${features}, resBlocks ${resBlocks}, hidden ${hidden}, hiddenLayers ${hiddenLayers}${decoder}) has ${count} parameters: at most ${count * MAX_BYTES_PER_PARAM} bytes of data as F32`,
     );
   }
 }

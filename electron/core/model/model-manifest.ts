@@ -3,7 +3,7 @@
  * hand (no schema library) so a bad file fails with the name of the field that is wrong.
  */
 
-import type { LiifArchitecture } from './architecture.js';
+import type { DecoderKind, LiifArchitecture } from './architecture.js';
 import { ModelError } from './model-errors.js';
 
 export const MODEL_FORMAT_VERSION = 1;
@@ -18,6 +18,7 @@ export const ARCHITECTURE_LIMITS = {
   resBlocks: 64,
   hidden: 1024,
   hiddenLayers: 16,
+  latentHidden: 1024,
 } as const;
 
 export interface ModelManifest {
@@ -33,6 +34,10 @@ export interface ModelManifest {
     resBlocks: number;
     hidden: number;
     hiddenLayers: number;
+    /** Absent: 'mlp', LIIF's exact decoder (every model made before LMF). */
+    decoder?: DecoderKind;
+    /** LMF only: the latent MLP's hidden width. */
+    latentHidden?: number;
   };
   /** File names relative to the model folder. */
   files: { weights: string; encoder: string; decoder: string; decoderPlain?: string };
@@ -145,6 +150,22 @@ export function parseManifest(json: unknown, path: string): ModelManifest {
       `field "architecture.encoder" is ${JSON.stringify(arch.encoder)}; only "edsr-baseline" is supported`,
     );
   }
+  let decoder: DecoderKind | undefined;
+  if (arch.decoder === 'mlp' || arch.decoder === 'lmf') decoder = arch.decoder;
+  else if (arch.decoder !== undefined) {
+    throw new ModelError(
+      'incompatible',
+      path,
+      `field "architecture.decoder" is ${JSON.stringify(arch.decoder)}; this app runs "mlp" and "lmf" decoders`,
+    );
+  }
+  if (decoder !== 'lmf' && arch.latentHidden !== undefined) {
+    throw r.corrupt('architecture.latentHidden', 'belongs to an "lmf" decoder only');
+  }
+  const latentHidden =
+    arch.latentHidden === undefined
+      ? undefined
+      : r.positiveInt(arch, 'latentHidden', 'architecture.', ARCHITECTURE_LIMITS.latentHidden);
   const files = r.object(json, 'files');
 
   const createdAt = r.string(json, 'createdAt');
@@ -176,6 +197,7 @@ export function parseManifest(json: unknown, path: string): ModelManifest {
       resBlocks: r.positiveInt(arch, 'resBlocks', 'architecture.', ARCHITECTURE_LIMITS.resBlocks),
       hidden: r.positiveInt(arch, 'hidden', 'architecture.', ARCHITECTURE_LIMITS.hidden),
       hiddenLayers: r.positiveInt(arch, 'hiddenLayers', 'architecture.', ARCHITECTURE_LIMITS.hiddenLayers),
+      ...present({ decoder, latentHidden }),
     },
     files: {
       weights: r.fileName(files, 'weights', 'files.'),
@@ -189,6 +211,6 @@ export function parseManifest(json: unknown, path: string): ModelManifest {
 }
 
 export function architectureOf(m: ModelManifest): LiifArchitecture {
-  const { features, resBlocks, hidden, hiddenLayers } = m.architecture;
-  return { features, resBlocks, hidden, hiddenLayers };
+  const { features, resBlocks, hidden, hiddenLayers, decoder, latentHidden } = m.architecture;
+  return { features, resBlocks, hidden, hiddenLayers, ...present({ decoder, latentHidden }) };
 }

@@ -9,6 +9,14 @@ import { randomWeights, seededRandom } from '../../../../electron/core/model/ran
 import { type Planes, referenceEncoder, referenceQuery } from '../reference/liif-reference.js';
 
 const TINY: LiifArchitecture = { features: 8, resBlocks: 2, hidden: 32, hiddenLayers: 4 };
+const TINY_LMF: LiifArchitecture = {
+  features: 8,
+  resBlocks: 2,
+  hidden: 6,
+  hiddenLayers: 3,
+  decoder: 'lmf',
+  latentHidden: 20,
+};
 
 function randomImage(seed: number, height: number, width: number): Planes {
   const rand = seededRandom(seed);
@@ -74,34 +82,39 @@ describe('LIIF graphs against the plain-loop reference', () => {
     ['x3', lrH * 3, lrW * 3],
     ['x5.5 by x2.25', Math.round(lrH * 5.5), Math.round(lrW * 2.25)],
   ];
-  for (const layout of ['factorised', 'plain'] as const) {
-    for (const [label, outH, outW] of cases) {
-      it(`${layout} decoder matches the reference at ${label}, every pixel including borders`, async () => {
-        const image = randomImage(7, lrH, lrW);
-        const onnx = await runOnnx(TINY, 42, image, outH, outW, layout);
-        const weights = randomWeights(TINY, 42);
-        const feat = referenceEncoder(TINY, weights, image);
-        let maxDiff = 0;
-        let spread = 0;
-        for (let y = 0; y < outH; y++) {
-          for (let x = 0; x < outW; x++) {
-            const ref = referenceQuery(
-              TINY,
-              weights,
-              feat,
-              [pixelCentre(y, outH), pixelCentre(x, outW)],
-              [2 / outH, 2 / outW],
-            );
-            for (let c = 0; c < 3; c++) {
-              maxDiff = Math.max(maxDiff, Math.abs(ref[c] - onnx[(y * outW + x) * 3 + c]));
-              spread = Math.max(spread, Math.abs(ref[c] - 0.5));
+  const variants = [
+    ['mlp', TINY],
+    ['lmf', TINY_LMF],
+  ] as const;
+  for (const [decoder, arch] of variants)
+    for (const layout of ['factorised', 'plain'] as const) {
+      for (const [label, outH, outW] of cases) {
+        it(`${decoder} ${layout} decoder matches the reference at ${label}, every pixel including borders`, async () => {
+          const image = randomImage(7, lrH, lrW);
+          const onnx = await runOnnx(arch, 42, image, outH, outW, layout);
+          const weights = randomWeights(arch, 42);
+          const feat = referenceEncoder(arch, weights, image);
+          let maxDiff = 0;
+          let spread = 0;
+          for (let y = 0; y < outH; y++) {
+            for (let x = 0; x < outW; x++) {
+              const ref = referenceQuery(
+                arch,
+                weights,
+                feat,
+                [pixelCentre(y, outH), pixelCentre(x, outW)],
+                [2 / outH, 2 / outW],
+              );
+              for (let c = 0; c < 3; c++) {
+                maxDiff = Math.max(maxDiff, Math.abs(ref[c] - onnx[(y * outW + x) * 3 + c]));
+                spread = Math.max(spread, Math.abs(ref[c] - 0.5));
+              }
             }
           }
-        }
-        expect(maxDiff).toBeLessThanOrEqual(1e-4);
-        // Guard against a degenerate model whose outputs are all clamped or constant.
-        expect(spread).toBeGreaterThan(1e-3);
-      });
+          expect(maxDiff).toBeLessThanOrEqual(1e-4);
+          // Guard against a degenerate model whose outputs are all clamped or constant.
+          expect(spread).toBeGreaterThan(1e-3);
+        });
+      }
     }
-  }
 });

@@ -4,6 +4,7 @@
  */
 import {
   type LiifArchitecture,
+  latentLayerName,
   mlpInputSize,
   mlpLayerName,
   type Weights,
@@ -98,6 +99,40 @@ function mlp(arch: LiifArchitecture, weights: Weights, input: number[]): number[
   return x;
 }
 
+function linear(weights: Weights, name: string, x: number[]): number[] {
+  const w = weight(weights, `${name}.weight`);
+  const b = weight(weights, `${name}.bias`);
+  const y: number[] = [];
+  for (let o = 0; o < b.length; o++) {
+    let s = b[o];
+    for (let i = 0; i < x.length; i++) s += w[o * x.length + i] * x[i];
+    y.push(s);
+  }
+  return y;
+}
+
+/**
+ * LMF (He and Jin, CVPR 2024, models/lmliif.py and lmmlp.py): the latent MLP on the unfolded code
+ * gives [scales (L x H) | shifts (L x H) | latent (H)]; the render MLP reads [latent, rel, rel_cell]
+ * and after hidden layer l computes x * (scale_l + 1) + shift_l before its ReLU.
+ */
+function lmfMember(arch: LiifArchitecture, weights: Weights, code: number[], extras: number[]): number[] {
+  const mod = linear(weights, latentLayerName(1), relu1(linear(weights, latentLayerName(0), code)));
+  const h = arch.hidden;
+  const layers = arch.hiddenLayers;
+  let x = [...mod.slice(2 * h * layers, 2 * h * layers + h), ...extras];
+  if (x.length !== mlpInputSize(arch)) throw new Error('bad render MLP input size');
+  for (let layer = 0; layer < layers; layer++) {
+    x = linear(weights, mlpLayerName(layer), x).map(
+      (v, j) => v * (mod[layer * h + j] + 1) + mod[(layers + layer) * h + j],
+    );
+    x = relu1(x);
+  }
+  return linear(weights, mlpLayerName(layers), x);
+}
+
+const relu1 = (x: number[]): number[] => x.map((v) => Math.max(0, v));
+
 /** Nearest code index of a coordinate on an n-code axis (grid_sample nearest, align_corners=False). */
 function nearestIndex(c: number, n: number): number {
   const pixel = ((c + 1) * n - 1) / 2;
@@ -132,9 +167,14 @@ export function referenceQuery(
       const centreX = centre32(ix, W);
       const relY = f32(f32(query[0] - centreY) * H);
       const relX = f32(f32(query[1] - centreX) * W);
-      const input = [...unfoldedCode(feat, iy, ix), relY, relX, cell[0] * H, cell[1] * W];
-      if (input.length !== mlpInputSize(arch)) throw new Error('bad MLP input size');
-      preds.push(mlp(arch, weights, input));
+      const extras = [relY, relX, cell[0] * H, cell[1] * W];
+      if (arch.decoder === 'lmf') {
+        preds.push(lmfMember(arch, weights, unfoldedCode(feat, iy, ix), extras));
+      } else {
+        const input = [...unfoldedCode(feat, iy, ix), ...extras];
+        if (input.length !== mlpInputSize(arch)) throw new Error('bad MLP input size');
+        preds.push(mlp(arch, weights, input));
+      }
       areas.push(Math.abs(relY * relX) + 1e-9);
     }
   }

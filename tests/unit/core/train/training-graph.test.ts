@@ -19,6 +19,14 @@ import {
 import { referenceEncoder, referenceQuery } from '../reference/liif-reference.js';
 
 const TINY: LiifArchitecture = { features: 4, resBlocks: 1, hidden: 8, hiddenLayers: 4 };
+const TINY_LMF: LiifArchitecture = {
+  features: 4,
+  resBlocks: 1,
+  hidden: 5,
+  hiddenLayers: 3,
+  decoder: 'lmf',
+  latentHidden: 12,
+};
 const [N, H, W, Q] = [2, 6, 5, 20];
 
 interface Batch {
@@ -48,7 +56,11 @@ function randomBatch(seed: number): Batch {
  * The training loss in float64 through the plain-loop reference: mean |pred - (gt - 0.5) / 0.5|,
  * pred = (rgb - 0.5) / 0.5 (the reference returns clamped rgb; the test keeps outputs off the clamp).
  */
-function referenceLoss(weights: Weights, batch: Batch): { loss: number; clamped: boolean } {
+function referenceLoss(
+  arch: LiifArchitecture,
+  weights: Weights,
+  batch: Batch,
+): { loss: number; clamped: boolean } {
   let sum = 0;
   let clamped = false;
   for (let n = 0; n < N; n++) {
@@ -58,11 +70,11 @@ function referenceLoss(weights: Weights, batch: Batch): { loss: number; clamped:
       width: W,
       data: Float64Array.from(batch.lr.subarray(n * 3 * H * W, (n + 1) * 3 * H * W)),
     };
-    const feat = referenceEncoder(TINY, weights, planes);
+    const feat = referenceEncoder(arch, weights, planes);
     for (let q = 0; q < Q; q++) {
       const i = n * Q + q;
       const rgb = referenceQuery(
-        TINY,
+        arch,
         weights,
         feat,
         [batch.coord[2 * i], batch.coord[2 * i + 1]],
@@ -77,13 +89,19 @@ function referenceLoss(weights: Weights, batch: Batch): { loss: number; clamped:
   return { loss: sum / (N * Q * 3), clamped };
 }
 
-async function analytic(weights: Weights, batch: Batch, layout: CodeLayout, mode: TrainingMode) {
+async function analytic(
+  arch: LiifArchitecture,
+  weights: Weights,
+  batch: Batch,
+  layout: CodeLayout,
+  mode: TrainingMode,
+) {
   const session = await openSession(
-    toOnnxBytes(buildLiifTrainingGraph(TINY, weights, { layout, mode })),
+    toOnnxBytes(buildLiifTrainingGraph(arch, weights, { layout, mode })),
     'cpu',
   );
-  const names = trainableParams(TINY, mode);
-  const shapes = new Map(allParams(TINY).map((p) => [p.name, p.shape]));
+  const names = trainableParams(arch, mode);
+  const shapes = new Map(allParams(arch).map((p) => [p.name, p.shape]));
   const feeds: Record<string, FloatTensor> = {
     lr: { data: batch.lr, dims: [N, 3, H, W] },
     coord: { data: batch.coord, dims: [N, Q, 2] },
@@ -100,7 +118,13 @@ async function analytic(weights: Weights, batch: Batch, layout: CodeLayout, mode
  * d/deps L(theta + eps v) by central differences in float64. The reference reads weights by index,
  * so float64 arrays stand in for the Float32Array type to keep the perturbation exact.
  */
-function directional(weights: Weights, batch: Batch, v: Map<string, Float64Array>, eps: number): number {
+function directional(
+  arch: LiifArchitecture,
+  weights: Weights,
+  batch: Batch,
+  v: Map<string, Float64Array>,
+  eps: number,
+): number {
   const shifted = (sign: number): Weights => {
     const out = new Map<string, Float32Array>();
     for (const [name, w] of weights) {
@@ -110,66 +134,71 @@ function directional(weights: Weights, batch: Batch, v: Map<string, Float64Array
     }
     return out;
   };
-  return (referenceLoss(shifted(1), batch).loss - referenceLoss(shifted(-1), batch).loss) / (2 * eps);
+  return (
+    (referenceLoss(arch, shifted(1), batch).loss - referenceLoss(arch, shifted(-1), batch).loss) / (2 * eps)
+  );
 }
 
 describe('LIIF training graph against finite differences of the float64 reference', () => {
   const report: string[] = [];
   afterAll(() => console.log(`directional derivative relative errors:\n${report.join('\n')}`));
-  const weights = randomWeights(TINY, 5);
   const batch = randomBatch(11);
-  const fanIn = new Map(allParams(TINY).map((p) => [p.name, p.fanIn]));
 
-  for (const layout of ['factorised', 'plain'] as const) {
-    for (const mode of ['full', 'decoder-only'] as const) {
-      it(`${layout} layout, ${mode}: loss and directional derivatives`, async () => {
-        const { loss, grads } = await analytic(weights, batch, layout, mode);
-        const reference = referenceLoss(weights, batch);
-        expect(reference.clamped).toBe(false);
-        expect(Math.abs(loss - reference.loss)).toBeLessThan(1e-5);
+  for (const arch of [TINY, TINY_LMF]) {
+    const weights = randomWeights(arch, 5);
+    const fanIn = new Map(allParams(arch).map((p) => [p.name, p.fanIn]));
+    const decoder = arch.decoder ?? 'mlp';
+    for (const layout of ['factorised', 'plain'] as const) {
+      for (const mode of ['full', 'decoder-only'] as const) {
+        it(`${decoder} decoder, ${layout} layout, ${mode}: loss and directional derivatives`, async () => {
+          const { loss, grads } = await analytic(arch, weights, batch, layout, mode);
+          const reference = referenceLoss(arch, weights, batch);
+          expect(reference.clamped).toBe(false);
+          expect(Math.abs(loss - reference.loss)).toBeLessThan(1e-5);
 
-        const rand = seededRandom(23);
-        for (let trial = 0; trial < 3; trial++) {
-          // Random direction, scaled like each parameter's init range.
-          const v = new Map(
-            [...grads.keys()].map((name) => {
-              const bound = 1 / Math.sqrt(fanIn.get(name)!);
-              return [name, Float64Array.from(grads.get(name)!, () => (rand() * 2 - 1) * bound)];
-            }),
-          );
-          let predicted = 0;
-          for (const [name, g] of grads) {
-            const dir = v.get(name)!;
-            for (let i = 0; i < g.length; i++) predicted += g[i] * dir[i];
+          const rand = seededRandom(23);
+          for (let trial = 0; trial < 3; trial++) {
+            // Random direction, scaled like each parameter's init range.
+            const v = new Map(
+              [...grads.keys()].map((name) => {
+                const bound = 1 / Math.sqrt(fanIn.get(name)!);
+                return [name, Float64Array.from(grads.get(name)!, () => (rand() * 2 - 1) * bound)];
+              }),
+            );
+            let predicted = 0;
+            for (const [name, g] of grads) {
+              const dir = v.get(name)!;
+              for (let i = 0; i < g.length; i++) predicted += g[i] * dir[i];
+            }
+            // Two step sizes must agree: a ReLU or L1 kink crossed inside the step would split them.
+            const fd = directional(arch, weights, batch, v, 1e-6);
+            const fdHalf = directional(arch, weights, batch, v, 5e-7);
+            expect(Math.abs(fd - fdHalf) / Math.abs(fd)).toBeLessThan(1e-5);
+            const error = Math.abs(predicted - fd) / Math.abs(fd);
+            report.push(`${error.toExponential(2)}  ${decoder} ${layout} ${mode} direction ${trial}`);
+            expect(error).toBeLessThanOrEqual(1e-4);
           }
-          // Two step sizes must agree: a ReLU or L1 kink crossed inside the step would split them.
-          const fd = directional(weights, batch, v, 1e-6);
-          const fdHalf = directional(weights, batch, v, 5e-7);
-          expect(Math.abs(fd - fdHalf) / Math.abs(fd)).toBeLessThan(1e-5);
-          const error = Math.abs(predicted - fd) / Math.abs(fd);
-          report.push(`${error.toExponential(2)}  ${layout} ${mode} direction ${trial}`);
-          expect(error).toBeLessThanOrEqual(1e-4);
+        });
+      }
+    }
+
+    // TINY has one residual block, so its tail is the whole body: only the head conv stays fixed.
+    for (const [mode, trained] of [
+      ['decoder-only', (name: string) => !name.startsWith('encoder.')],
+      ['decoder-and-tail', (name: string) => !name.startsWith('encoder.head.')],
+    ] as const) {
+      it(`${decoder} decoder: ${mode} gradients equal the full graph gradients of the same parameters`, async () => {
+        const full = await analytic(arch, weights, batch, 'factorised', 'full');
+        const partial = await analytic(arch, weights, batch, 'factorised', mode);
+        expect([...partial.grads.keys()]).toEqual([...full.grads.keys()].filter(trained));
+        for (const [name, g] of partial.grads) {
+          const other = full.grads.get(name)!;
+          const scale = Math.max(...Array.from(g, Math.abs));
+          const worst = Math.max(...Array.from(g, (x, i) => Math.abs(x - other[i])));
+          expect(worst).toBeLessThanOrEqual(1e-5 * scale);
         }
       });
     }
-  }
-
-  // TINY has one residual block, so its tail is the whole body: only the head conv stays fixed.
-  for (const [mode, trained] of [
-    ['decoder-only', (name: string) => name.startsWith('imnet.')],
-    ['decoder-and-tail', (name: string) => !name.startsWith('encoder.head.')],
-  ] as const) {
-    it(`${mode} gradients equal the full graph gradients of the same parameters`, async () => {
-      const full = await analytic(weights, batch, 'factorised', 'full');
-      const partial = await analytic(weights, batch, 'factorised', mode);
-      expect([...partial.grads.keys()]).toEqual([...full.grads.keys()].filter(trained));
-      for (const [name, g] of partial.grads) {
-        const other = full.grads.get(name)!;
-        const scale = Math.max(...Array.from(g, Math.abs));
-        const worst = Math.max(...Array.from(g, (x, i) => Math.abs(x - other[i])));
-        expect(worst).toBeLessThanOrEqual(1e-5 * scale);
-      }
-    });
   }
 
   it('decoder-and-tail trains the last TAIL_BLOCKS residual blocks of EDSR-baseline and its closing conv', () => {
