@@ -8,12 +8,13 @@
  * photo, it reports the median times and their ratios to the full preview alone. Trials alternate
  * between the ways so that a busy machine slows all of them; every trial starts with an empty
  * cache. (A pan without the cache costs what the quick look and full preview without it cost.)
- * EDSR-baseline architecture with random weights: speed does not depend on their values.
- *   npx tsx tests/bench/preview-latency.ts [trials]
+ * EDSR-baseline architecture with random weights: speed does not depend on their values; the exact
+ * decoder by default, `lmf` for the latent-modulated one.
+ *   npx tsx tests/bench/preview-latency.ts [trials] [mlp|lmf]
  */
 import { CodesCache } from '../../electron/core/infer/codes-cache.js';
 import { buildModelFiles, LiifEngine } from '../../electron/core/infer/liif-engine.js';
-import { EDSR_BASELINE_LIIF } from '../../electron/core/model/architecture.js';
+import { EDSR_BASELINE_LIIF, EDSR_BASELINE_LMF } from '../../electron/core/model/architecture.js';
 import { randomWeights } from '../../electron/core/model/random-weights.js';
 import { type PreviewPixels, previewPixels } from '../../electron/service/preview-pixels.js';
 import { outputGeometry } from '../../electron/shared/size-spec.js';
@@ -21,11 +22,9 @@ import { quickLookFactor } from '../../renderer/src/lib/quick-look.js';
 import { benchPhoto, median, seconds } from './bench-utils.js';
 
 const TRIALS = Number(process.argv[2] ?? 3);
+const arch = process.argv[3] === 'lmf' ? EDSR_BASELINE_LMF : EDSR_BASELINE_LIIF;
 
-const engine = await LiifEngine.open(
-  buildModelFiles('bench', EDSR_BASELINE_LIIF, randomWeights(EDSR_BASELINE_LIIF, 1)),
-  'cpu',
-);
+const engine = await LiifEngine.open(buildModelFiles('bench', arch, randomWeights(arch, 1)), 'cpu');
 const [w, h] = [1000, 750];
 const photo = benchPhoto(w, h);
 
@@ -36,7 +35,9 @@ await previewPixels(engine, photo, {
   coarse: 1,
 });
 
-console.log(`Region preview of a ${w} x ${h} photo, CPU, medians of ${TRIALS} trials (seconds)`);
+console.log(
+  `Region preview of a ${w} x ${h} photo, ${arch.decoder ?? 'mlp'} decoder, CPU, medians of ${TRIALS} trials (seconds)`,
+);
 console.log(
   '                    full   quick look, no cache  quick look, cache   ratio of full to full only   pan, cache',
 );

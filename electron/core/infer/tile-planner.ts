@@ -10,6 +10,7 @@
 
 import type { Rect, Size } from '../../shared/size-spec.js';
 import type { LiifArchitecture } from '../model/architecture.js';
+import { indexRowsPerCode } from '../model/decoder-graph.js';
 import { codeChannels } from '../model/encoder-graph.js';
 
 export interface TilePlan {
@@ -63,10 +64,19 @@ export function sizeTiles(
   const perQuery = 4 * Math.max(arch.hidden, codeWidth) * 4 * 5;
   const chunkQueries = Math.max(1024, Math.min(65536, Math.floor((budget * 0.2) / perQuery)));
   const perCode = (4 * arch.features + 3 * codeWidth + 3) * 4;
-  const cropSide = Math.floor(Math.sqrt((budget * 0.25) / perCode));
+  const cropSide = Math.min(Math.floor(Math.sqrt((budget * 0.25) / perCode)), maxCropSide(arch));
   const coreSide = Math.max(16, cropSide - 2 * receptiveRadius(arch));
   const tileSide = tileSideOverride ?? Math.max(32, Math.floor(coreSide * Math.max(1, scale)));
   return { tileSide, chunkQueries };
+}
+
+/**
+ * The decoder's index maths is float32, exact for windows under 2^24 gather rows
+ * (indexRowsPerCode); the region preview's cache may add its margin around a crop, so 64 codes
+ * of slack are kept.
+ */
+export function maxCropSide(arch: LiifArchitecture): number {
+  return Math.floor(Math.sqrt(2 ** 24 / indexRowsPerCode(arch))) - 64;
 }
 
 /** Plans tiles row-major over the output window; every crop has the same size (see uniformCrops). */

@@ -62,14 +62,20 @@ export function addLiifQuery(
   // Row within the window, kept inside it for safety (the planner's halo already guarantees it).
   const local = g.min(g.max(g.sub(nearest, origin), g.constFloat(0)), localMax);
   // Row index into the flattened codes, computed in float32 (exact below 2^24 codes, which the
-  // tile planner guarantees) so the heavy index maths stays on GPU providers without int64 kernels.
+  // tile planner guarantees: indexRowsPerCode) so the heavy index maths stays on GPU providers without int64 kernels.
   const iy = g.gather(local, g.constInt(0), 3);
   const ix = g.gather(local, g.constInt(1), 3);
   const codesPerImage = g.reduceProd(localSize);
   const batchIndex = g.cast(g.range(g.constInt(0), n, g.constInt(1)), 'float32');
   const batchOffset = g.reshape(g.mul(batchIndex, codesPerImage), [-1, 1, 1]);
-  const flatIndex = g.cast(g.add(g.add(g.mul(iy, localW), ix), batchOffset), 'int64');
-  const gathered = g.gather(g.reshape(codes, [-1, k]), flatIndex, 0); // [N,4,Q,K]
+  const flatCode = g.add(g.add(g.mul(iy, localW), ix), batchOffset);
+  const lmfFolded = decoderKind(arch) === 'lmf' && layout === 'factorised';
+  // A folded LMF code is 2L rows of H (gains, offsets); each row has its own gather, straight from
+  // the codes seen as a table of H-wide rows, so every gathered tensor is used as it is: gathering
+  // all 192 channels and slicing 16 off every query's copy was the costliest step of the decoder.
+  const gathered = lmfFolded
+    ? lmfRowGathers(g, arch, codes, flatCode) // 2L x [N,4,Q,H]
+    : [g.gather(g.reshape(codes, [-1, k]), g.cast(flatCode, 'int64'), 0)]; // [N,4,Q,K]
 
   // rel = (query - code centre) * size, with the centre of code i written as make_coord does:
   // (-1 + r) + (2r) * i, r = 1 / size. At odd integer scales some queries sit exactly on a code
@@ -81,10 +87,11 @@ export function addLiifQuery(
   const relCell4 = g.expand(g.unsqueeze(relCell, [1]), g.shape(rel)); // [N,4,Q,2]
   const extras = g.concat([rel, relCell4], 3); // [N,4,Q,4]
 
-  const pred =
-    decoderKind(arch) === 'lmf'
-      ? addRenderMlp(g, arch, p, gathered, extras)
-      : addQueryMlp(g, arch, p, gathered, extras, layout); // [N,4,Q,3]
+  const pred = lmfFolded
+    ? addFoldedRenderMlp(g, arch, p, gathered, extras)
+    : decoderKind(arch) === 'lmf'
+      ? addRenderMlp(g, arch, p, gathered[0], extras)
+      : addQueryMlp(g, arch, p, gathered[0], extras, layout); // [N,4,Q,3]
 
   // Area weights with the diagonal swap: member t is weighted by the area of member 3 - t.
   const relY = g.slice(rel, [0], [1], [3]);
@@ -122,6 +129,56 @@ function addQueryMlp(
     x = g.linear(g.relu(x), p(`${name}.weight`), p(`${name}.bias`));
   }
   return x;
+}
+
+/**
+ * Folded LMF codes [N,h,w,2LH] -> for each of the 2L rows (gains of layers 0..L-1, then offsets)
+ * that row of every query's code, [N,4,Q,H]: row i of code c is row 2L c + i of the codes viewed as
+ * [N h w 2L, H], so no copy of the codes is made per decoder call.
+ */
+function lmfRowGathers(g: GraphBuilder, arch: LiifArchitecture, codes: Value, code: Value): Value[] {
+  const rows = 2 * arch.hiddenLayers;
+  const table = g.reshape(codes, [-1, arch.hidden]);
+  // In float32 like the code index (GPU providers lack int64 arithmetic): exact while the window
+  // holds fewer than 2^24 rows, which sizeTiles keeps (indexRowsPerCode).
+  const first = g.mul(code, g.constFloat(rows));
+  return Array.from({ length: rows }, (_, i) =>
+    g.gather(table, g.cast(g.add(first, g.constFloat(i)), 'int64'), 0),
+  );
+}
+
+/**
+ * Rows of the decoder's gather table per code: the decoder's index maths runs in float32, exact
+ * below 2^24, so a window of codes may hold at most 2^24 / indexRowsPerCode codes.
+ */
+export function indexRowsPerCode(arch: LiifArchitecture): number {
+  return decoderKind(arch) === 'lmf' ? 2 * arch.hiddenLayers : 1;
+}
+
+/**
+ * LMF's render MLP on folded codes, 2L gathered rows [N,4,Q,H] (see CodeLayout): hidden layer l is
+ * (W_l x) gain_l + offset_l, its first layer taking only (rel, rel_cell) since the latent's product
+ * is in offset_0. The same function as addRenderMlp, fewer operations per query.
+ */
+function addFoldedRenderMlp(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  p: Param,
+  gathered: Value[],
+  extras: Value,
+): Value {
+  const width = arch.hidden;
+  const layers = arch.hiddenLayers;
+  const row = (i: number) => gathered[i];
+  const w0Extra = g.slice(p(`${mlpLayerName(0)}.weight`), [width], [width + 4], [1]);
+  let x = extras;
+  for (let layer = 0; layer < layers; layer++) {
+    const weight = layer === 0 ? w0Extra : p(`${mlpLayerName(layer)}.weight`);
+    const input = layer === 0 ? x : g.relu(x);
+    x = g.add(g.mul(g.matmul(input, g.transpose(weight, [1, 0])), row(layer)), row(layers + layer));
+  }
+  const out = mlpLayerName(layers);
+  return g.linear(g.relu(x), p(`${out}.weight`), p(`${out}.bias`));
 }
 
 /**

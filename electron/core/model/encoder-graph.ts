@@ -20,14 +20,20 @@ import {
  *   code (../shared/LIIF.md "Cost"). Unfold + 1x1 projection equals a 3x3 convolution whose kernel is
  *   that weight block reshaped to [hidden, C, 3, 3], because torch's unfold order is c*9 + ky*3 + kx.
  * - 'plain': K = 9C (576), the unfolded feature map itself, as in the paper.
- * An LMF model's codes are always its latent MLP's output (K = lmfCodeChannels, 208): the layout
- * only says whether its first layer runs as the equivalent 3x3 convolution ('factorised', shipped)
- * or on the explicit unfold ('plain', which tests compare against).
+ * An LMF model's codes:
+ * - 'plain': its latent MLP's output as the paper has it (K = lmfCodeChannels, 208: scales, shifts,
+ *   latent), the first layer on the explicit unfold; tests compare the shipped form against it.
+ * - 'factorised' (shipped): the latent MLP's first layer as the equivalent 3x3 convolution, and
+ *   everything of the render MLP that depends on the code alone folded in once per code: hidden
+ *   layer l computes (W_l x + b_l) (1 + s_l) + t_l = (W_l x) g_l + o_l with gain g_l = 1 + s_l and
+ *   offset o_l = b_l g_l + t_l, and the first layer's latent part W_0,latent z joins o_0. K = 2 L H
+ *   (192): the gains, then the offsets; per query only the products with x remain.
  */
 export type CodeLayout = 'factorised' | 'plain';
 
 export function codeChannels(arch: LiifArchitecture, layout: CodeLayout): number {
-  if (decoderKind(arch) === 'lmf') return lmfCodeChannels(arch);
+  if (decoderKind(arch) === 'lmf')
+    return layout === 'factorised' ? 2 * arch.hidden * arch.hiddenLayers : lmfCodeChannels(arch);
   return layout === 'factorised' ? arch.hidden : unfoldedChannels(arch);
 }
 
@@ -108,7 +114,32 @@ function addLmfLatentCodes(
   } else {
     hidden = g.linear(addUnfold(g, arch, feat), p(`${first}.weight`), p(`${first}.bias`));
   }
-  return g.linear(g.relu(hidden), p(`${second}.weight`), p(`${second}.bias`));
+  const mod = g.linear(g.relu(hidden), p(`${second}.weight`), p(`${second}.bias`));
+  return layout === 'factorised' ? foldModulations(g, arch, p, mod) : mod;
+}
+
+/** The latent MLP's output [N,h,w,(2L+1)H] -> gains and offsets [N,h,w,2LH] (see CodeLayout). */
+function foldModulations(
+  g: GraphBuilder,
+  arch: LiifArchitecture,
+  p: (name: string) => Value,
+  mod: Value,
+): Value {
+  const width = arch.hidden;
+  const layers = arch.hiddenLayers;
+  const part = (i: number) => g.slice(mod, [i * width], [(i + 1) * width], [3]);
+  const w0Latent = g.slice(p(`${mlpLayerName(0)}.weight`), [0], [width], [1]);
+  const latentTerm = g.matmul(part(2 * layers), g.transpose(w0Latent, [1, 0]));
+  const gains: Value[] = [];
+  const offsets: Value[] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    const gain = g.add(part(layer), g.constFloat(1));
+    const bias = p(`${mlpLayerName(layer)}.bias`);
+    const before = layer === 0 ? g.add(latentTerm, bias) : bias;
+    gains.push(gain);
+    offsets.push(g.add(g.mul(before, gain), part(layers + layer)));
+  }
+  return g.concat([...gains, ...offsets], 3);
 }
 
 /** Features [N,C,h,w] -> the 3x3 unfolded map [N,h,w,9C], channel order c*9 + ky*3 + kx. */

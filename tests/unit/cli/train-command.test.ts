@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RECIPE } from '../../../electron/core/image/degrade.js';
+import { encoderParams } from '../../../electron/core/model/architecture.js';
+import { loadModelDir } from '../../../electron/core/model/model-dir.js';
 import { loadCheckpoint } from '../../../electron/core/train/optim/checkpoint.js';
 import { lastJson, liif } from '../../helpers/run-cli.js';
 import { makeTinyModelRoot } from '../../helpers/tiny-model.js';
@@ -57,6 +59,32 @@ describe('liif train', () => {
     const bad = await liif(['train', '--data', photos, '--steps', '1', '--clean-share', '0.5']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--clean-share needs --degrade photo/);
+  });
+
+  it("--decoder lmf keeps --from's encoder and trains a new LMF decoder (decoder-only leaves it as it was)", async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const args = ['train', '--data', photos, '--out', out, '--from', base.dir, '--batch', '2'];
+    const r = await liif([
+      ...args,
+      ...['--decoder', 'lmf', '--mode', 'decoder-only', '--lr-size', '16', '--queries', '64'],
+      ...['--steps', '2', '--json'],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const trained = await loadModelDir(out);
+    const from = await loadModelDir(base.dir);
+    expect(trained.architecture).toMatchObject({
+      decoder: 'lmf',
+      hidden: 16,
+      hiddenLayers: 6,
+      latentHidden: 208,
+    });
+    expect(trained.architecture.features).toBe(from.architecture.features);
+    for (const p of encoderParams(trained.architecture))
+      expect(trained.weights.get(p.name), p.name).toEqual(from.weights.get(p.name));
+    expect(trained.weights.has('hypernet.layers.0.weight')).toBe(true);
+    const bad = await liif([...args, '--decoder', 'siren', '--steps', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--decoder/);
   });
 
   it('refuses more queries than the smallest HR patch has pixels, before training', async () => {

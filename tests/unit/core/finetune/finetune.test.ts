@@ -18,7 +18,7 @@ import { exportModelDir } from '../../../../electron/core/model/export-model.js'
 import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
 import { listModels } from '../../../../electron/core/model/model-registry.js';
 import { randomWeights } from '../../../../electron/core/model/random-weights.js';
-import { makeTinyModelRoot, TINY_ARCH } from '../../../helpers/tiny-model.js';
+import { makeTinyModelRoot, TINY_ARCH, TINY_LMF_ARCH } from '../../../helpers/tiny-model.js';
 import { makePhotoFolder } from './photo-folder.js';
 
 /**
@@ -336,6 +336,22 @@ describe('fine-tuning', () => {
     expect(
       (await loadModelDir(join(modelsDir, 'tuned-clean'))).manifest.training?.degradations,
     ).toBeUndefined();
+  });
+
+  it('fine-tunes an LMF model and saves an LMF model', async () => {
+    const lmf = await makeTinyModelRoot('lmf-base', 6, TINY_LMF_ARCH);
+    const modelsDir = await newModelsDir();
+    const result = await startFinetune(
+      request('my lmf photos', { from: lmf.dir, budget: { steps: 2 }, mode: 'fast' }),
+      { modelsDir, roots: [lmf.root] },
+      {},
+    );
+    expect(result.status).toBe('saved');
+    if (result.status !== 'saved') return;
+    expect(result.tuned.psnr).not.toBe(result.base.psnr);
+    const model = await loadModelDir(result.dir);
+    expect(model.architecture).toEqual(TINY_LMF_ARCH);
+    expect(model.manifest.training).toMatchObject({ baseModel: 'lmf-base', steps: 2, mode: 'fast' });
   });
 
   it('refuses a taken name, a bad name and a folder without photos before training', async () => {

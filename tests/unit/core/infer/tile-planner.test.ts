@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { planTiles, receptiveRadius, sizeTiles } from '../../../../electron/core/infer/tile-planner.js';
-import { EDSR_BASELINE_LIIF } from '../../../../electron/core/model/architecture.js';
+import {
+  maxCropSide,
+  planTiles,
+  receptiveRadius,
+  sizeTiles,
+} from '../../../../electron/core/infer/tile-planner.js';
+import { EDSR_BASELINE_LIIF, EDSR_BASELINE_LMF } from '../../../../electron/core/model/architecture.js';
+import { indexRowsPerCode } from '../../../../electron/core/model/decoder-graph.js';
 
 describe('tile planner', () => {
   it('EDSR-baseline sees 35 LR pixels: 34 stacked 3x3 convs plus the 3x3 unfold', () => {
@@ -53,5 +59,14 @@ describe('tile planner', () => {
     expect(large.tileSide).toBeGreaterThan(small.tileSide);
     expect(large.chunkQueries).toBeGreaterThanOrEqual(small.chunkQueries);
     expect(sizeTiles(EDSR_BASELINE_LIIF, 512, 4, 100).tileSide).toBe(100);
+  });
+
+  it("keeps every crop inside the decoder's float32 index range, for both decoders and any budget", () => {
+    for (const arch of [EDSR_BASELINE_LIIF, EDSR_BASELINE_LMF]) {
+      const { tileSide } = sizeTiles(arch, 1_000_000, 1);
+      const side = tileSide + 2 * receptiveRadius(arch) + 2 * 8 + 4;
+      expect(side * side * indexRowsPerCode(arch)).toBeLessThan(2 ** 24);
+      expect(maxCropSide(arch)).toBeGreaterThan(1000);
+    }
   });
 });

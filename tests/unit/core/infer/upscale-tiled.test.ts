@@ -4,6 +4,7 @@ import { type RgbSource, upscaleTiled } from '../../../../electron/core/infer/up
 import { EDSR_BASELINE_LIIF, type LiifArchitecture } from '../../../../electron/core/model/architecture.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
 import { outputGeometry, type Rect, type SizeSpec } from '../../../../electron/shared/size-spec.js';
+import { TINY_LMF_ARCH } from '../../../helpers/tiny-model.js';
 
 /** A smooth random image (so the model sees structure, not only noise). */
 function randomSource(seed: number, width: number, height: number): RgbSource {
@@ -59,9 +60,14 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 describe('tiled upscaling equals untiled', () => {
   const tiny: LiifArchitecture = { features: 8, resBlocks: 2, hidden: 32, hiddenLayers: 4 };
   let tinyEngine: LiifEngine;
+  let lmfEngine: LiifEngine;
   let fullEngine: LiifEngine;
   beforeAll(async () => {
     tinyEngine = await LiifEngine.open(buildModelFiles('tiny', tiny, randomWeights(tiny, 3)), 'cpu');
+    lmfEngine = await LiifEngine.open(
+      buildModelFiles('tiny-lmf', TINY_LMF_ARCH, randomWeights(TINY_LMF_ARCH, 3)),
+      'cpu',
+    );
     fullEngine = await LiifEngine.open(
       buildModelFiles('edsr', EDSR_BASELINE_LIIF, randomWeights(EDSR_BASELINE_LIIF, 5)),
       'cpu',
@@ -69,6 +75,7 @@ describe('tiled upscaling equals untiled', () => {
   });
   afterAll(async () => {
     await tinyEngine.release();
+    await lmfEngine.release();
     await fullEngine.release();
   });
 
@@ -78,18 +85,20 @@ describe('tiled upscaling equals untiled', () => {
     ['exact 101 x 47 (non-uniform)', { kind: 'exact', width: 101, height: 47 }],
     ['cover box 64 x 64 (a window of a larger image)', { kind: 'box', width: 64, height: 64, fit: 'cover' }],
   ];
-  for (const [label, spec] of specs) {
-    it(`tiny model, ${label}`, async () => {
-      const source = randomSource(11, 37, 29);
-      const whole = await render(tinyEngine, source, spec, 100_000);
-      const tiled = await render(tinyEngine, source, spec, 13);
-      expect(whole.tiles).toBe(1);
-      expect(tiled.tiles).toBeGreaterThan(4);
-      expect(whole.pixels.some(Number.isNaN)).toBe(false);
-      expect(tiled.pixels.some(Number.isNaN)).toBe(false);
-      expect(maxAbsDiff(whole.pixels, tiled.pixels)).toBeLessThanOrEqual(1e-4);
-    });
-  }
+  for (const [label, spec] of specs)
+    for (const decoder of ['mlp', 'lmf'] as const) {
+      it(`tiny ${decoder} model, ${label}`, async () => {
+        const engine = decoder === 'lmf' ? lmfEngine : tinyEngine;
+        const source = randomSource(11, 37, 29);
+        const whole = await render(engine, source, spec, 100_000);
+        const tiled = await render(engine, source, spec, 13);
+        expect(whole.tiles).toBe(1);
+        expect(tiled.tiles).toBeGreaterThan(4);
+        expect(whole.pixels.some(Number.isNaN)).toBe(false);
+        expect(tiled.pixels.some(Number.isNaN)).toBe(false);
+        expect(maxAbsDiff(whole.pixels, tiled.pixels)).toBeLessThanOrEqual(1e-4);
+      });
+    }
 
   it('EDSR-baseline (receptive radius 35): crops with interior edges still give identical output', async () => {
     const source = randomSource(12, 120, 20);

@@ -82,6 +82,8 @@ describe('parseManifest', () => {
         'corrupt',
         /"architecture.hiddenLayers" is 17; this app supports at most 16/,
       ],
+      ['architecture.decoder', 'siren', 'incompatible', /"architecture.decoder" is "siren"; this app runs/],
+      ['architecture.latentHidden', 208, 'corrupt', /"architecture.latentHidden" belongs to an "lmf"/],
       ['files.weights', undefined, 'corrupt', /"files.weights" is missing/],
       [
         'files.encoder',
@@ -102,5 +104,18 @@ describe('parseManifest', () => {
       expect(err.message).toMatch(pattern);
     }
     expect(errorOf([1]).message).toMatch(/must contain a JSON object/);
+  });
+
+  it('reads an LMF decoder, and a manifest without "decoder" as the exact MLP', () => {
+    const json = withField('architecture.decoder', 'lmf') as { architecture: Record<string, unknown> };
+    json.architecture.latentHidden = 208;
+    const parsed = parseManifest(json, PATH);
+    expect(architectureOf(parsed)).toEqual({ ...TINY, decoder: 'lmf', latentHidden: 208 });
+    expect(parsed).toEqual(json);
+    expect(architectureOf(parseManifest(tinyManifest(), PATH)).decoder).toBeUndefined();
+    json.architecture.latentHidden = 1025;
+    expect(errorOf(json).message).toMatch(
+      /"architecture.latentHidden" is 1025; this app supports at most 1024/,
+    );
   });
 });
