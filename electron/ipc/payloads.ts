@@ -212,6 +212,11 @@ export interface PreviewResult {
   readonly region: Region;
   readonly target: PixelSize;
   readonly usedModel: boolean;
+  /**
+   * The photo's model has the LMF decoder, whose cost is mostly the encoder's: a quick look would
+   * take nearly as long as the full preview, so the renderer stops asking for one.
+   */
+  readonly fastDecoder: boolean;
   readonly ms: number;
   /** 1 for a full preview; k for a coarse one (the image is region / k pixels). */
   readonly coarse: number;

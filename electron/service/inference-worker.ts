@@ -15,6 +15,7 @@ import { openModel } from '../core/infer/open-model.js';
 import { isAbortError } from '../core/infer/progress.js';
 import { OutputFolders } from '../core/jobs/output-folder.js';
 import { type UpscaleRun, upscaleFile } from '../core/jobs/upscale-file.js';
+import { decoderKind } from '../core/model/architecture.js';
 import { previewPixels } from './preview-pixels.js';
 import type { EngineConfig, FromWorker, ToWorker, WorkerCalls, WorkerMethod } from './worker-protocol.js';
 
@@ -172,7 +173,13 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
         keepMetadata: false,
         signal,
       });
-      return { path: job.out, region: preview.region, target: preview.target, usedModel: preview.usedModel };
+      return {
+        path: job.out,
+        region: preview.region,
+        target: preview.target,
+        usedModel: preview.usedModel,
+        fastDecoder: decoderKind(engine.architecture) === 'lmf',
+      };
     }),
 };
 

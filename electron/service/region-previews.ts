@@ -63,6 +63,7 @@ export class RegionPreviews {
         region: outcome.region,
         target: outcome.target,
         usedModel: outcome.usedModel,
+        fastDecoder: outcome.fastDecoder,
         ms: Math.round(performance.now() - started),
         coarse,
       };

@@ -33,6 +33,8 @@ export interface PreviewOutcome {
   readonly region: Rect;
   readonly target: Size;
   readonly usedModel: boolean;
+  /** The model's decoder is LMF: a full preview costs about what a quick look does. */
+  readonly fastDecoder: boolean;
 }
 
 /** What each call takes and gives back. */

@@ -7,7 +7,7 @@ import { exportModelDir } from '../../../electron/core/model/export-model.js';
 import { randomWeights } from '../../../electron/core/model/random-weights.js';
 import type { AppEvent } from '../../../electron/ipc/payloads.js';
 import { ServiceError } from '../../../electron/service/app-service.js';
-import { TINY_ARCH } from '../../helpers/tiny-model.js';
+import { TINY_ARCH, TINY_LMF_ARCH } from '../../helpers/tiny-model.js';
 import {
   type ServiceFixture,
   serviceFixture,
@@ -272,6 +272,27 @@ describe('app service (real worker, tiny random model)', () => {
     expect(quick).toMatchObject({ coarse: 4, region: { x: 20, y: 40, width: 128, height: 64 } });
     const small = await f.service.images.open(quick.image);
     expect(await sharp(small!.data).metadata()).toMatchObject({ width: 32, height: 16 });
+    // The exact decoder: the renderer keeps asking for quick looks.
+    expect(preview.fastDecoder).toBe(false);
+  });
+
+  it("says when the photo's model has the fast LMF decoder, so the renderer skips quick looks", async () => {
+    const root = join(modelsDir, 'lmf-root');
+    await exportModelDir(join(root, 'fast'), TINY_LMF_ARCH, randomWeights(TINY_LMF_ARCH, 2), {
+      name: 'fast',
+    });
+    const lmf = await serviceFixture(root);
+    try {
+      await lmf.service.updateSettings({ model: 'fast', size: { mode: 'scale', scale: 3 } });
+      const photo = await writePhoto(join(lmf.photos, 'a.png'), 60, 40);
+      lmf.service.chosen.add(lmf.photos);
+      await lmf.service.addPaths({ paths: [photo], recursive: false });
+      const id = lmf.service.queueSnapshot().items[0].id;
+      const preview = await lmf.service.previewRegion({ id, region: { x: 0, y: 0, width: 90, height: 60 } });
+      expect(preview).toMatchObject({ usedModel: true, fastDecoder: true, coarse: 1 });
+    } finally {
+      await lmf.cleanup();
+    }
   });
 
   it('validates settings against what the user chose', async () => {
