@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorText } from '../core/image/image-errors.js';
 import { checkNameTemplate, OUTPUT_FORMATS, type OutputFormat } from '../core/image/output-name.js';
 import type { ConflictPolicy } from '../core/image/write-image.js';
 import type { LiifEngine } from '../core/infer/liif-engine.js';
-import type { ProviderChoice } from '../core/infer/onnx-runtime.js';
+import { type ProviderChoice, ProviderRunError } from '../core/infer/onnx-runtime.js';
 import { openModel } from '../core/infer/open-model.js';
 import { collectInputs } from '../core/jobs/collect-inputs.js';
 import {
@@ -140,26 +141,40 @@ export async function upscaleCommand(
       const label = `[${i + 1}/${files.length}]`;
       const kind =
         values.model === undefined ? await inputKind(input, inputChoice).catch(() => undefined) : undefined;
-      const chosen = kind ? await engines.forKind(kind.kind) : engine;
-      const fileResult = await upscaleFile(
-        chosen,
-        {
-          input,
-          size,
-          output: {
-            dir: values.out ? resolve(values.out) : undefined,
-            template: values.name,
-            format,
-            quality,
-            onConflict,
-            keepMetadata: values['strip-metadata'] !== true,
+      let chosen = await engines.forKind(kind?.kind ?? 'clean');
+      const upscaleOn = (on: LiifEngine) =>
+        upscaleFile(
+          on,
+          {
+            input,
+            size,
+            output: {
+              dir: values.out ? resolve(values.out) : undefined,
+              template: values.name,
+              format,
+              quality,
+              onConflict,
+              keepMetadata: values['strip-metadata'] !== true,
+            },
+            tileSide,
+            memoryBudgetMB,
+            sources: files,
           },
-          tileSide,
-          memoryBudgetMB,
-          sources: files,
-        },
-        { signal: controller.signal, onProgress: (e) => bar.update(label, e), run },
-      );
+          { signal: controller.signal, onProgress: (e) => bar.update(label, e), run },
+        );
+      let fileResult: UpscaleFileResult;
+      try {
+        fileResult = await upscaleOn(chosen);
+      } catch (error) {
+        // A GPU that opened the model but failed on it: this photo again, and the rest, on the CPU.
+        if (!(error instanceof ProviderRunError)) throw error;
+        bar.clear();
+        const why = `${errorText(error)}; redoing it and the rest on the CPU`;
+        log(`${label} ${terminalSafe(input)}: ${why}`);
+        await engines.fallBackToCpu(errorText(error));
+        chosen = await engines.forKind(kind?.kind ?? 'clean');
+        fileResult = { ...(await upscaleOn(chosen)), providerFallback: why };
+      }
       bar.clear();
       const result: CliResult = {
         ...fileResult,
@@ -189,8 +204,8 @@ export async function upscaleCommand(
     const summary = {
       ok: failed === 0,
       model: engine?.model.name,
-      provider: engine?.decision.provider,
-      providerReason: engine?.decision.reason,
+      provider: engines.fellBack ? 'cpu' : engine?.decision.provider,
+      providerReason: engines.fellBack ?? engine?.decision.reason,
       results,
     };
     io.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -209,12 +224,22 @@ type CliResult = UpscaleFileResult & { readonly model?: string; readonly inputKi
  */
 class ModelChoice {
   private readonly opened = new Map<string, Promise<LiifEngine | undefined>>();
+  /** Why the CPU took over from the provider asked for, once it has. */
+  fellBack: string | undefined;
 
   constructor(
     private readonly named: string | undefined,
-    private readonly provider: ProviderChoice,
+    private provider: ProviderChoice,
     private readonly log: (line: string) => void,
   ) {}
+
+  /** Releases the engines opened so far and opens every later one on the CPU. */
+  async fallBackToCpu(why: string): Promise<void> {
+    this.fellBack = `${why}; the CPU did the rest`;
+    await this.release();
+    this.opened.clear();
+    this.provider = 'cpu';
+  }
 
   async forKind(kind: 'clean' | 'compressed'): Promise<LiifEngine> {
     const clean = await this.open(this.named, true);
@@ -250,7 +275,11 @@ function resultLine(label: string, r: CliResult): string {
   const input = terminalSafe(r.input);
   switch (r.status) {
     case 'done': {
-      const notes = [r.inputKind, ...(r.notices ?? []).map((n) => `note: ${n}`)]
+      const notes = [
+        r.inputKind,
+        r.providerFallback ? 'redone on the CPU after the GPU failed' : undefined,
+        ...(r.notices ?? []).map((n) => `note: ${n}`),
+      ]
         .filter((n) => n !== undefined)
         .map((n) => `; ${n}`)
         .join('');

@@ -85,7 +85,9 @@ export class AppService {
       progressed: (entry) => this.progressed(entry),
     });
     this.engine = new EngineStatusTracker(bridge, (engine) => this.emit({ kind: 'engine', engine }));
-    this.previews = new RegionPreviews(bridge, this.images, join(options.dataDir, 'cache', 'previews'));
+    this.previews = new RegionPreviews(bridge, this.images, join(options.dataDir, 'cache', 'previews'), () =>
+      this.engine.refresh(this.engineConfig()),
+    );
     const roots = options.modelRoots;
     this.finetune = new FinetuneService({
       modelsDir: options.userModelsDir ?? roots[roots.length - 1] ?? join(options.dataDir, 'models'),
@@ -424,6 +426,15 @@ export class AppService {
         { ...request, config: engine.config },
         { signal, onProgress: (p) => onProgress(p.fraction, p.etaMs) },
       );
+      if (result.providerFallback) this.engine.refresh(this.engineConfig());
+      const notices = [
+        ...(result.providerFallback
+          ? [
+              `the graphics card failed during this photo, so it was redone on the processor (CPU): ${result.providerFallback}`,
+            ]
+          : []),
+        ...(result.notices ?? []),
+      ];
       const written =
         result.output && result.width && result.height
           ? { path: result.output, width: result.width, height: result.height }
@@ -432,7 +443,7 @@ export class AppService {
         status: result.status,
         seconds: result.seconds,
         ...(written ? { output: written } : {}),
-        ...(result.notices ? { notices: result.notices } : {}),
+        ...(notices.length > 0 ? { notices } : {}),
         ...(engine.inputKind && result.status === 'done' ? { inputKind: engine.inputKind } : {}),
         ...(result.error ? { error: result.error } : {}),
         ...(result.failure ? { failure: result.failure } : {}),

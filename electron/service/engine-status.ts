@@ -27,6 +27,14 @@ export class EngineStatusTracker {
     if (this.status.state === 'idle') this.load(config);
   }
 
+  /**
+   * Asks the worker again for the same config: after a GPU failed mid-job the worker runs that
+   * config on the CPU, and the status bar must say so and why.
+   */
+  refresh(config: EngineConfig): void {
+    this.load(config);
+  }
+
   /** Reopens the model when its config changed, once it has been started. */
   follow(config: EngineConfig): void {
     if (this.status.state !== 'idle' && JSON.stringify(config) !== this.key) this.load(config);

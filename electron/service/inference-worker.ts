@@ -11,6 +11,7 @@ import { readImage } from '../core/image/read-image.js';
 import { writeImage } from '../core/image/write-image.js';
 import { CodesCache } from '../core/infer/codes-cache.js';
 import type { LiifEngine } from '../core/infer/liif-engine.js';
+import { ProviderRunError } from '../core/infer/onnx-runtime.js';
 import { openModel } from '../core/infer/open-model.js';
 import { isAbortError } from '../core/infer/progress.js';
 import { OutputFolders } from '../core/jobs/output-folder.js';
@@ -61,11 +62,45 @@ function retire(engine: OpenEngine): void {
   releaseIfIdle(engine);
 }
 
+/**
+ * A GPU provider that failed in the middle of a job, for the engine config it failed under: every
+ * later job of that config runs on the CPU (no second failure per photo, no flip-flopping), until
+ * the user changes the engine setting, which changes the config.
+ */
+let providerFault: { readonly config: string; readonly reason: string } | undefined;
+
+function faultFor(config: EngineConfig): string | undefined {
+  // A job under another engine setting means the user changed it: the GPU gets another chance.
+  if (providerFault && providerFault.config !== JSON.stringify([config.provider, config.roots]))
+    providerFault = undefined;
+  return providerFault?.reason;
+}
+
+/**
+ * Runs `use` on the config's engine; if its GPU provider fails mid-job, marks the config as faulty
+ * and runs `use` again on the CPU. Returns the result and, when it came from the CPU retry, why.
+ */
+async function withFallback<T>(
+  config: EngineConfig,
+  use: (engine: LiifEngine, previewCodes: CodesCache) => Promise<T>,
+): Promise<{ result: T; fallback?: string }> {
+  try {
+    return { result: await withEngine(config, use) };
+  } catch (error) {
+    if (!(error instanceof ProviderRunError)) throw error;
+    const reason = `${errorText(error)}; using the CPU until the engine setting changes`;
+    providerFault = { config: JSON.stringify([config.provider, config.roots]), reason };
+    return { result: await withEngine(config, use), fallback: reason };
+  }
+}
+
 async function withEngine<T>(
   config: EngineConfig,
   use: (engine: LiifEngine, previewCodes: CodesCache) => Promise<T>,
 ): Promise<T> {
-  const context = JSON.stringify([config.provider, config.roots]);
+  const fault = faultFor(config);
+  const provider = fault ? 'cpu' : config.provider;
+  const context = JSON.stringify([provider, config.roots]);
   const key = JSON.stringify([config.model ?? null, context]);
   let engine = open.get(key);
   if (engine) {
@@ -75,7 +110,7 @@ async function withEngine<T>(
     // Another provider or model folder list makes every open model stale.
     for (const other of [...open.values()]) if (other.context !== context) retire(other);
     while (open.size >= KEEP_OPEN) retire(open.values().next().value as OpenEngine);
-    const opening = openModel(config.model, config.provider, [...config.roots]);
+    const opening = openModel(config.model, provider, [...config.roots]);
     const created: OpenEngine = {
       key,
       context,
@@ -139,18 +174,19 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
     withEngine(config, async (engine) => ({
       model: engine.model.name,
       provider: engine.decision.provider,
-      reason: engine.decision.reason,
+      reason: faultFor(config) ?? engine.decision.reason,
     })),
 
   upscale: async ({ config, ...request }, signal, id) => {
     try {
-      return await withEngine(config, (engine) =>
+      const { result, fallback } = await withFallback(config, (engine) =>
         upscaleFile(engine, request, {
           signal,
           run: session,
           onProgress: (progress) => post({ type: 'progress', id, progress }),
         }),
       );
+      return fallback ? { ...result, providerFallback: fallback } : result;
     } catch (error) {
       // Only opening the model can throw here; upscaleFile turns its own failures into results.
       return {
@@ -163,8 +199,8 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
     }
   },
 
-  preview: ({ config, ...job }, signal) =>
-    withEngine(config, async (engine, cache) => {
+  preview: async ({ config, ...job }, signal) => {
+    const { result, fallback } = await withFallback(config, async (engine, cache) => {
       const { image, source } = await decodeCached(job.input, signal);
       const preview = await previewPixels(engine, image, job, { signal, codes: { cache, source } });
       await writeImage(preview.pixels, {}, job.out, {
@@ -180,7 +216,9 @@ const handlers: { [M in WorkerMethod]: Handler<M> } = {
         usedModel: preview.usedModel,
         fastDecoder: decoderKind(engine.architecture) === 'lmf',
       };
-    }),
+    });
+    return fallback ? { ...result, providerFallback: fallback } : result;
+  },
 };
 
 const controllers = new Map<number, AbortController>();

@@ -36,6 +36,8 @@ export class RegionPreviews {
     private readonly images: ImageStore,
     /** The cache folder the PNGs go to. */
     private readonly dir: string,
+    /** Called when the GPU failed during a preview and the worker moved to the CPU. */
+    private readonly onProviderFallback: () => void = () => undefined,
   ) {}
 
   async render(
@@ -58,6 +60,7 @@ export class RegionPreviews {
         { signal: controller.signal },
       );
       this.remember(out);
+      if (outcome.providerFallback) this.onProviderFallback();
       return {
         image: this.images.ref(outcome.path),
         region: outcome.region,

@@ -35,6 +35,8 @@ export interface PreviewOutcome {
   readonly usedModel: boolean;
   /** The model's decoder is LMF: a full preview costs about what a quick look does. */
   readonly fastDecoder: boolean;
+  /** The GPU failed during this preview, which was then made on the CPU: why. */
+  readonly providerFallback?: string;
 }
 
 /** What each call takes and gives back. */

@@ -176,6 +176,30 @@ function sessionOptions(
   };
 }
 
+/**
+ * A GPU provider that opened the model but then failed to run it (device lost, out of GPU memory, a
+ * kernel the driver rejects): not the photo's fault, so callers retry the job on the CPU provider.
+ * CPU failures are not wrapped: there is nowhere to fall back to.
+ */
+export class ProviderRunError extends Error {
+  constructor(
+    readonly provider: ProviderName,
+    cause: unknown,
+  ) {
+    super(`${provider} failed while running the model: ${firstLine(cause)}`, { cause });
+    this.name = 'ProviderRunError';
+  }
+}
+
+/**
+ * Test seam: LIIF_FAULT_PROVIDER_RUN=<provider> makes every run on sessions of that provider fail
+ * as a lost device would, after they opened normally. Read per run, so a test process can set it.
+ */
+function simulatedRunFault(provider: ProviderName): Error | undefined {
+  if (provider === 'cpu' || process.env.LIIF_FAULT_PROVIDER_RUN !== provider) return undefined;
+  return new Error('simulated device loss (LIIF_FAULT_PROVIDER_RUN)');
+}
+
 /** A loaded model on one provider. */
 export class ModelSession {
   private released = false;
@@ -207,7 +231,14 @@ export class ModelSession {
     if (this.released) throw new Error('session was released');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims);
-    const results = await this.session.run(ortFeeds, [...outputNames]);
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      const fault = simulatedRunFault(this.provider);
+      if (fault) throw fault;
+      results = await this.session.run(ortFeeds, [...outputNames]);
+    } catch (error) {
+      throw this.provider === 'cpu' ? error : new ProviderRunError(this.provider, error);
+    }
     return outputNames.map((name) => {
       const t = results[name];
       return { data: t.data as Float32Array, dims: t.dims };

@@ -17,6 +17,7 @@ import {
 import { readImage } from '../image/read-image.js';
 import { type ConflictPolicy, checkFormatFits, writeImage } from '../image/write-image.js';
 import type { LiifEngine } from '../infer/liif-engine.js';
+import { ProviderRunError } from '../infer/onnx-runtime.js';
 import { isAbortError, type ProgressListener } from '../infer/progress.js';
 import { upscalePixels } from '../infer/upscale-pixels.js';
 import { OutputFolders } from './output-folder.js';
@@ -67,6 +68,8 @@ export interface UpscaleFileResult {
   readonly notices?: readonly string[];
   /** The failure in words, naming the file. */
   readonly error?: string;
+  /** The provider failed during this job, which was then redone on the CPU: why, in words. */
+  readonly providerFallback?: string;
   /** The same failure in parts, without the name (image-errors.ts failureParts). */
   readonly failure?: FailureParts;
 }
@@ -147,6 +150,9 @@ export async function upscaleFile(
   } catch (error) {
     if (isAbortError(error) || options.signal?.aborted)
       return { input, status: 'cancelled', seconds: seconds(), error: 'cancelled' };
+    // The GPU failed, not the photo: the caller retries on the CPU (nothing was written yet, as
+    // the image is written only after the whole upscale).
+    if (error instanceof ProviderRunError) throw error;
     // Image errors already name the file; anything else (size limits, model errors) gets its name.
     const text = error instanceof ImageError ? errorText(error) : `${basename(input)}: ${errorText(error)}`;
     return { input, status: 'failed', seconds: seconds(), error: text, failure: failureParts(error) };

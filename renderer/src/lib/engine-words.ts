@@ -22,6 +22,12 @@ export interface EngineWords {
 export function engineWords(provider: string | undefined, reason: string | undefined): EngineWords {
   const using = `Using ${DEVICE[provider ?? ''] ?? provider ?? 'an unknown device'}`;
   const text = reason ?? '';
+  // The worker's words after a GPU failed mid-job (inference-worker.ts withFallback).
+  if (provider === 'cpu' && /failed while running the model/i.test(text))
+    return {
+      using,
+      hint: 'the graphics card failed during a photo, so the processor took over (that photo was redone); change the engine in Settings to try the graphics card again',
+    };
   if (provider === 'cpu' && /CUDA not installed/i.test(text))
     return {
       using,

@@ -197,4 +197,44 @@ describe('liif upscale under faults', () => {
       expect(await sha(small)).toBe(before);
     });
   });
+
+  // The fault is simulated (LIIF_FAULT_PROVIDER_RUN, onnx-runtime.ts) on a real WebGPU session,
+  // which on a machine without a GPU is Mesa's lavapipe: without any WebGPU adapter the session
+  // opens on the CPU, nothing can fail over, and the test says it was skipped.
+  it('a GPU that fails mid-job: the photo is redone on the CPU, and so are the rest (said per line and in --json)', async (ctx) => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-faults-gpu-'));
+    const second = join(inputs, 'second.png');
+    await photo(second, 30, 20);
+    const r = await liif(
+      ['upscale', small, second, '--scale', '2', '--provider', 'webgpu', '-o', out, '--json'],
+      {
+        ...env,
+        LIIF_FAULT_PROVIDER_RUN: 'webgpu',
+      },
+    );
+    if (/on cpu \(webgpu:/.test(r.stderr) && process.env.LIIF_REQUIRE_WEBGPU !== '1') {
+      const reason = r.stderr.split('\n').find((l) => l.includes('on cpu')) ?? '';
+      console.log(`[gpu fault] SKIPPED: WebGPU could not open here: ${reason}`);
+      ctx.skip();
+    }
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/model \S+ on webgpu/);
+    expect(r.stderr).toMatch(
+      /\[1\/2\] .*small\.png: webgpu failed while running the model: simulated device loss .*; redoing it and the rest on the CPU/,
+    );
+    expect(r.stderr).toMatch(
+      /small\.png -> .*small_120x80\.png \(120x80, .*redone on the CPU after the GPU failed/,
+    );
+    // One failure only: the second photo went straight to the CPU.
+    expect(r.stderr.match(/failed while running the model/g)).toHaveLength(1);
+    const summary = lastJson(r.stdout);
+    expect(summary).toMatchObject({ ok: true, provider: 'cpu' });
+    expect(summary.providerReason).toMatch(/webgpu failed while running the model.*the CPU did the rest/);
+    expect(summary.results.map((x: { status: string; provider: string }) => [x.status, x.provider])).toEqual([
+      ['done', 'cpu'],
+      ['done', 'cpu'],
+    ]);
+    expect(summary.results[0].providerFallback).toMatch(/simulated device loss/);
+    expect((await readdir(out)).sort()).toEqual(['second_60x40.png', 'small_120x80.png']);
+  });
 });

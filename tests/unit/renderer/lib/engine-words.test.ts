@@ -14,4 +14,13 @@ describe('the engine in plain words', () => {
     expect(engineWords('webgpu', 'webgpu requested').hint).toMatch(/much slower than the CPU/);
     expect(engineWords(undefined, undefined).using).toBe('Using an unknown device');
   });
+
+  it('says the processor took over after the graphics card failed mid-job, and how to try it again', () => {
+    const words = engineWords(
+      'cpu',
+      'webgpu failed while running the model: device lost; using the CPU until the engine setting changes',
+    );
+    expect(words.using).toBe('Using the processor (CPU)');
+    expect(words.hint).toMatch(/graphics card failed during a photo.*change the engine in Settings/);
+  });
 });
