@@ -16,5 +16,18 @@ export function startWorker(callerUrl: string, entry: string): Worker {
     const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${source}); })`;
     return new Worker(bootstrap, { eval: true });
   }
-  return new Worker(new URL(`./${entry}.js`, callerUrl));
+  return new Worker(builtWorkerUrl(callerUrl, entry));
+}
+
+/**
+ * The built worker's file. In the packaged app the caller sits inside `app.asar`; whether Electron
+ * loads an ESM worker thread (and the packages it imports) from inside an asar archive is not
+ * established, so the package unpacks dist/main and every package the workers import
+ * (build/electron-builder.json asarUnpack) and the worker starts from `app.asar.unpacked`: plain
+ * files, loaded as plain Node loads them (tests/unit/build/packaged-app.test.ts runs it so).
+ */
+export function builtWorkerUrl(callerUrl: string, entry: string): URL {
+  const url = new URL(`./${entry}.js`, callerUrl);
+  url.pathname = url.pathname.replace(/\/app\.asar\//, '/app.asar.unpacked/');
+  return url;
 }
