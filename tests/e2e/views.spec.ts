@@ -41,6 +41,40 @@ test('settings survive a reload', async ({ page }) => {
   await expect(page.getByLabel('Include subfolders')).toBeChecked();
 });
 
+test('forcing WebGPU without a graphics card warns in amber, in plain words', async ({ page }) => {
+  await page.getByLabel('Run on').selectOption('webgpu');
+  const status = page.getByTestId('engine-status');
+  await expect
+    .poll(async () => (await snapshot()).engine, { timeout: 60_000 })
+    .toMatchObject({ state: 'ready' });
+  const { engine } = await snapshot();
+  test.skip(
+    engine.provider !== 'webgpu' || !/software adapter/.test(engine.reason ?? ''),
+    `no software WebGPU adapter to warn about here: ${engine.provider}, ${engine.reason}`,
+  );
+  await expect(status).toHaveAttribute('data-warn', 'yes');
+  await expect(status).toContainText('Using WebGPU in software (no graphics card found)');
+  await expect(page.getByTestId('engine-hint')).toContainText('about 20 times slower than the processor');
+  // The dot is drawn in the theme's warning colour, not its green.
+  const colours = await status.locator('.dot').evaluate((dot) => {
+    const probe = document.createElement('span');
+    document.body.append(probe);
+    const resolve = (v: string) => {
+      probe.style.background = `var(${v})`;
+      return getComputedStyle(probe).backgroundColor;
+    };
+    const out = { dot: getComputedStyle(dot).backgroundColor, warn: resolve('--warn'), ok: resolve('--ok') };
+    probe.remove();
+    return out;
+  });
+  expect(colours.dot).toBe(colours.warn);
+  expect(colours.dot).not.toBe(colours.ok);
+  await screenshot(page, 'engine-webgpu-software');
+  // Back to the processor: green again.
+  await page.getByLabel('Run on').selectOption('cpu');
+  await expect(status).toHaveAttribute('data-warn', 'no', { timeout: 60_000 });
+});
+
 test('a bad file name template is refused in plain words', async ({ page }) => {
   await expect(page.getByTestId('template-example')).toHaveText('e.g. IMG_0042_8000x6000.jpg');
   await page.getByLabel('File name').fill('{name}_{hieght}');

@@ -59,6 +59,16 @@ function linuxHasGpuDevice(): boolean {
   return dri || existsSync('/dev/nvidia0');
 }
 
+/**
+ * Said when WebGPU was forced on a Linux machine with no GPU device: it then runs on a software
+ * Vulkan driver (lavapipe), measured here ~20x slower than the CPU provider. The status bar turns
+ * this into an amber warning (renderer/src/lib/engine-words.ts matches "software adapter").
+ */
+function softwareAdapter(provider: ProviderName): string | undefined {
+  if (provider !== 'webgpu' || process.platform !== 'linux' || linuxHasGpuDevice()) return undefined;
+  return 'no GPU device found, so this is a software adapter, much slower than the CPU';
+}
+
 /** Static availability: is the provider built for this platform and are its binaries present? */
 export function providerAvailability(
   provider: ProviderName,
@@ -296,11 +306,12 @@ export async function openSessions(
       const passedOver = attempts.filter((a) => !a.ok);
       const threads = sessionThreads(provider, tuning?.threads);
       const on = threads === undefined ? '' : ` on ${threads} thread${threads === 1 ? '' : 's'}`;
+      const software = softwareAdapter(provider);
       const reason =
         passedOver.length === 0
           ? choice === 'auto'
             ? `${provider} is the fastest available${on}`
-            : `${provider} requested${on}`
+            : `${provider} requested${on}${software ? `; ${software}` : ''}`
           : `${passedOver.map((a) => `${a.provider}: ${a.reason}`).join('; ')}; using ${provider}${on}`;
       return { sessions: opened, decision: { provider, reason, attempts } };
     } catch (error) {

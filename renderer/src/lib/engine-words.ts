@@ -17,15 +17,24 @@ export interface EngineWords {
   readonly using: string;
   /** A hint worth showing, or undefined: "Faster with an NVIDIA graphics card: see the README's set-up". */
   readonly hint?: string;
+  /** The engine runs, but far slower than it could, or not on what the user chose: amber, not green. */
+  readonly warn?: boolean;
 }
 
 export function engineWords(provider: string | undefined, reason: string | undefined): EngineWords {
   const using = `Using ${DEVICE[provider ?? ''] ?? provider ?? 'an unknown device'}`;
   const text = reason ?? '';
   // The worker's words after a GPU failed mid-job (inference-worker.ts withFallback).
+  if (provider === 'webgpu' && /software adapter/i.test(text))
+    return {
+      using: 'Using WebGPU in software (no graphics card found)',
+      hint: 'about 20 times slower than the processor: choose "Auto" or "CPU" under Engine in Settings',
+      warn: true,
+    };
   if (provider === 'cpu' && /failed while running the model/i.test(text))
     return {
       using,
+      warn: true,
       hint: 'the graphics card failed during a photo, so the processor took over (that photo was redone); change the engine in Settings to try the graphics card again',
     };
   if (provider === 'cpu' && /CUDA not installed/i.test(text))

@@ -23,4 +23,14 @@ describe('the engine in plain words', () => {
     expect(words.using).toBe('Using the processor (CPU)');
     expect(words.hint).toMatch(/graphics card failed during a photo.*change the engine in Settings/);
   });
+
+  it('warns in amber when forced WebGPU runs on a software adapter', () => {
+    const words = engineWords(
+      'webgpu',
+      'webgpu requested; no GPU device found, so this is a software adapter, much slower than the CPU',
+    );
+    expect(words).toMatchObject({ warn: true, using: 'Using WebGPU in software (no graphics card found)' });
+    expect(words.hint).toMatch(/20 times slower .*"Auto" or "CPU"/);
+    expect(engineWords('webgpu', 'webgpu requested').warn).toBeUndefined();
+  });
 });
