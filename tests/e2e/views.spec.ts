@@ -189,6 +189,42 @@ test('compare view: before/after slider, zoom to 1:1, keyboard close', async ({ 
   await expect(dialog).toHaveCount(0);
 });
 
+test('compare view: the line is dragged by its handle, and both halves are drawn the same way', async ({
+  page,
+}) => {
+  await useShippedModel(page);
+  await runOne(page, 'handle.png', 60, 80);
+  await page.getByRole('button', { name: 'Compare handle.png', exact: true }).click();
+  const dialog = page.getByTestId('compare-view');
+  const slider = dialog.getByRole('slider', { name: 'Before and after split' });
+  await expect(slider).toHaveValue('50');
+  // Dragging the handle moves the line (and the slider with it); the picture does not pan.
+  const handle = dialog.getByTestId('compare-handle');
+  const box = (await handle.boundingBox())!;
+  const viewport = (await dialog.locator('.viewport').boundingBox())!;
+  const stageBefore = await dialog.locator('.stage').first().getAttribute('style');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(viewport.x + viewport.width * 0.2, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  expect(Number(await slider.inputValue())).toBeCloseTo(20, 0);
+  expect(await dialog.locator('.stage').first().getAttribute('style')).toBe(stageBefore);
+  // Above 100 % both halves are smoothed alike; "Pixels" shows squares on both sides.
+  await dialog.getByRole('button', { name: 'Zoom in' }).click();
+  await dialog.getByRole('button', { name: 'Zoom in' }).click();
+  const rendering = () =>
+    Promise.all(
+      ['compare-before', 'compare-after'].map((id) =>
+        dialog.getByTestId(id).evaluate((img) => getComputedStyle(img).imageRendering),
+      ),
+    );
+  expect(await rendering()).toEqual(['auto', 'auto']);
+  await dialog.getByRole('button', { name: 'Pixels' }).click();
+  await expect(dialog.getByRole('button', { name: 'Pixels' })).toHaveAttribute('aria-pressed', 'true');
+  expect(await rendering()).toEqual(['pixelated', 'pixelated']);
+  await screenshot(page, 'compare-handle-pixels');
+});
+
 test('the batch size control stays in view with a photo selected (1280 x 800)', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await dropPhotos(page, [await photo('tall-panel.png', 64, 48)]);
