@@ -2,6 +2,8 @@
  * The renderer's state, kept in sync with the service: a snapshot on load, then pushed events.
  * Components read it and call its actions; failures become a plain-words notice.
  */
+
+import { tick } from 'svelte';
 import type {
   AddResult,
   AppEvent,
@@ -16,6 +18,7 @@ import type {
   SettingsPatch,
 } from '../api/index.js';
 import { FinetuneState } from './finetune-state.svelte.js';
+import { activeRow, focusLost, focusRow, neighbourOf } from './queue-focus.js';
 
 export interface Notice {
   readonly id: number;
@@ -36,6 +39,8 @@ export class AppState {
   engine = $state<EngineStatus>({ state: 'idle' });
   models = $state<readonly ModelInfo[]>([]);
   selectedId = $state<string | undefined>();
+  /** The queue row holding the list's Tab stop (lib/queue-focus.ts), once the keyboard moved it. */
+  activeRowId = $state<string | undefined>();
   compareId = $state<string | undefined>();
   notices = $state<Notice[]>([]);
   loaded = $state(false);
@@ -171,11 +176,19 @@ export class AppState {
       await this.api.redo(id);
       return this.api.start();
     });
-  clearFinished = () => this.queueAction(() => this.api.clearFinished());
+  clearFinished = async () => {
+    await this.queueAction(() => this.api.clearFinished());
+    // The button is disabled now that nothing is finished: focus goes on to the queue.
+    if (focusLost()) await focusRow(activeRow(this.items, this.activeRowId, this.selectedId));
+  };
   cancel = (id: string) => this.queueAction(() => this.api.cancel(id));
-  remove = (id: string) => {
+  remove = async (id: string) => {
+    const next = neighbourOf(this.items, id);
     if (this.selectedId === id) this.selectedId = undefined;
-    return this.queueAction(() => this.api.remove(id));
+    if (this.activeRowId === id) this.activeRowId = next;
+    await this.queueAction(() => this.api.remove(id));
+    // Its row (and the button pressed) is gone: focus the row that took its place.
+    if (focusLost()) await focusRow(next);
   };
 
   private async queueAction(call: () => Promise<QueueSnapshot>): Promise<void> {
@@ -196,6 +209,17 @@ export class AppState {
     if (this.selectWhenListed) this.selectFirst();
   }
 
+  /**
+   * Once the queue event listing the new photos has arrived and the page shows them: if the element
+   * that had focus (`from`, e.g. the empty window's "Add photos") is gone, the first row takes it.
+   */
+  private async focusWhenListed(from: Element | null): Promise<void> {
+    for (let i = 0; i < 100 && this.items.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await tick();
+    if (focusLost() || (from && !from.isConnected))
+      await focusRow(activeRow(this.items, this.activeRowId, this.selectedId));
+  }
+
   private selectFirst(): void {
     const first = this.items.find((i) => i.size);
     if (!first) return;
@@ -204,6 +228,8 @@ export class AppState {
   }
 
   private reportAdded(result: AddResult): void {
+    // The empty window's buttons make way for the queue: focus goes to the first photo's row.
+    if (result.added > 0) void this.focusWhenListed(document.activeElement);
     // Select the first new photo once it shows up (the queue event may come after this reply).
     if (result.added > 0 && !this.selectedId) {
       this.selectWhenListed = true;
