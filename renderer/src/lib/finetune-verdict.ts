@@ -19,17 +19,17 @@ export function finetuneVerdict(gainDb: number, baseName: string): Verdict {
   if (gainDb >= NOTICEABLE_DB)
     return {
       kind: 'better',
-      text: `Better than ${baseName} on your held-out photos: use it for photos like these.`,
+      text: `Better than ${baseName} on your photos kept aside: use it for photos like these.`,
     };
   if (gainDb <= -NOTICEABLE_DB)
     return {
       kind: 'worse',
-      text: `Worse than ${baseName} on your held-out photos: keep upscaling with ${baseName}.`,
+      text: `Worse than ${baseName} on your photos kept aside: keep upscaling with ${baseName}.`,
     };
   return {
     kind: 'same',
     text:
-      `About the same as ${baseName} on your held-out photos (within ${NOTICEABLE_DB} dB). ` +
+      `About the same as ${baseName} on your photos kept aside (within ${NOTICEABLE_DB} dB). ` +
       'It already handles photos like these; fine-tuning helps most with subjects it rarely saw, such as text or fine patterns.',
   };
 }
