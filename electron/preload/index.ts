@@ -5,7 +5,13 @@
 import { contextBridge, type IpcRendererEvent, ipcRenderer, webUtils } from 'electron';
 import type { AppEvent } from '../ipc/payloads.js';
 import { Channel, type InvokeChannel, type Reply } from '../shared/channels.js';
-import { type Invoke, type RequestArgs, replyValue, serviceMethods } from '../shared/service-methods.js';
+import {
+  type Invoke,
+  nativeMethods,
+  type RequestArgs,
+  replyValue,
+  serviceMethods,
+} from '../shared/service-methods.js';
 import type { LiifApi } from './api.js';
 
 const invoke: Invoke = async <C extends InvokeChannel>(channel: C, ...request: RequestArgs<C>) =>
@@ -14,15 +20,11 @@ const invoke: Invoke = async <C extends InvokeChannel>(channel: C, ...request: R
 const api: LiifApi = {
   transport: 'electron',
   ...serviceMethods(invoke),
+  ...nativeMethods(invoke),
   addDroppedFiles: (files, recursive) => {
     const paths = files.map((file) => webUtils.getPathForFile(file)).filter((path) => path !== '');
     return invoke(Channel.AddPaths, { paths, recursive });
   },
-  openFiles: () => invoke(Channel.OpenFiles),
-  openFolder: () => invoke(Channel.OpenFolder),
-  chooseOutputFolder: () => invoke(Channel.ChooseOutputFolder),
-  showInFolder: (id) => invoke(Channel.ShowInFolder, { id }),
-  chooseFolder: () => invoke(Channel.ChooseFolder),
   imageUrl: (image) => `liif-image://image/${encodeURIComponent(image)}`,
   onEvent: (listener) => {
     const forward = (_event: IpcRendererEvent, message: AppEvent) => listener(message);

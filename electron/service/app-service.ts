@@ -29,11 +29,12 @@ import { describeTarget, toSizeSpec, warningText } from '../shared/size-choice.j
 import { BatchQueue, type QueueEntry, type RunOutcome } from './batch-queue.js';
 import { ChosenPaths } from './chosen-paths.js';
 import { EngineStatusTracker } from './engine-status.js';
-import { FinetuneService, type ModelsChange } from './finetune-service.js';
+import { FinetuneService } from './finetune-service.js';
 import { ImageStore } from './image-store.js';
 import { InferenceBridge } from './inference-bridge.js';
 import { jobRequest, targetWarning } from './job-request.js';
 import { listModelInfo } from './model-info.js';
+import { ModelLibraryService, type ModelsChange } from './model-library-service.js';
 import { probeEntries } from './probe-entries.js';
 import { RegionPreviews } from './region-previews.js';
 import { ServiceError } from './service-error.js';
@@ -63,6 +64,8 @@ export class AppService {
   private readonly listeners = new Set<(event: AppEvent) => void>();
   private readonly queue: BatchQueue;
   readonly finetune: FinetuneService;
+  /** Renaming, deleting, exporting and importing models. */
+  readonly library: ModelLibraryService;
   private readonly thumbnails = new Map<string, string>();
   private readonly lastProgress = new Map<string, number>();
   private readonly engine: EngineStatusTracker;
@@ -89,8 +92,9 @@ export class AppService {
       this.engine.refresh(this.engineConfig()),
     );
     const roots = options.modelRoots;
+    const modelsDir = options.userModelsDir ?? roots[roots.length - 1] ?? join(options.dataDir, 'models');
     this.finetune = new FinetuneService({
-      modelsDir: options.userModelsDir ?? roots[roots.length - 1] ?? join(options.dataDir, 'models'),
+      modelsDir,
       roots,
       chosen: this.chosen,
       selectionFile: join(options.dataDir, 'finetune-folders.json'),
@@ -99,6 +103,13 @@ export class AppService {
       exampleDir: join(options.dataDir, 'cache', 'finetune-example'),
       ...(options.finetuneKnobs ? { knobs: options.finetuneKnobs } : {}),
       emit: (update) => this.emit({ kind: 'finetune', update }),
+      modelsChanged: (change) => this.modelsChanged(change),
+    });
+    this.library = new ModelLibraryService({
+      modelsDir,
+      roots,
+      chosen: this.chosen,
+      training: () => this.finetune.training,
       modelsChanged: (change) => this.modelsChanged(change),
     });
   }
@@ -118,10 +129,17 @@ export class AppService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Starts the worker and opens the model, once: the window asks for it when it shows up (the
+   * Snapshot channel), so the app does not spend seconds opening a model no window will use.
+   */
+  startEngine(): void {
+    this.engine.start(this.engineConfig());
+  }
+
+  /** The app's state for a window; reading it changes nothing. */
   async snapshot(): Promise<AppSnapshot> {
     this.models = await this.listModelInfo();
-    // The worker and the model start on the first snapshot, i.e. when a window shows up.
-    this.engine.start(this.engineConfig());
     return {
       settings: this.settings,
       queue: this.queueSnapshot(),

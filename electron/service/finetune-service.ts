@@ -22,7 +22,6 @@ import {
 } from '../core/finetune/index.js';
 import { errorText } from '../core/image/image-errors.js';
 import type { ProviderChoice } from '../core/infer/onnx-runtime.js';
-import { deleteModel, exportModel, importModel, renameModel } from '../core/model/model-library.js';
 import { resolveModel } from '../core/model/model-registry.js';
 import {
   applyFinetuneUpdate,
@@ -43,13 +42,10 @@ import {
   saveFolderSelection,
 } from './folder-selection.js';
 import type { ImageStore } from './image-store.js';
+import type { ModelsChange } from './model-library-service.js';
 import { ServiceError } from './service-error.js';
 
 /** What changed in the model list, so the upscaling setting can follow a rename or a delete. */
-export type ModelsChange =
-  | { readonly kind: 'added'; readonly name: string }
-  | { readonly kind: 'renamed'; readonly from: string; readonly to: string }
-  | { readonly kind: 'deleted'; readonly name: string };
 
 export interface FinetuneServiceOptions {
   /** The user models folder: results, imports and the runs' work folders. */
@@ -202,33 +198,15 @@ export class FinetuneService {
     return this.overview();
   }
 
-  async renameModel(name: string, to: string): Promise<void> {
-    await this.library(() => renameModel(this.options.modelsDir, name, to, this.options.roots));
-    await this.options.modelsChanged({ kind: 'renamed', from: name, to: to.trim() });
-  }
-
-  async deleteModel(name: string): Promise<void> {
-    await this.library(() => deleteModel(this.options.modelsDir, name));
-    await this.options.modelsChanged({ kind: 'deleted', name });
-  }
-
-  async exportModel(name: string, folder: string): Promise<string> {
-    this.checkChosen([folder]);
-    return this.library(async () => exportModel(await resolveModel(name, [...this.options.roots]), folder));
-  }
-
-  async importModel(folder: string): Promise<void> {
-    this.checkChosen([folder]);
-    const dir = await this.library(() =>
-      importModel(folder, this.options.modelsDir, undefined, this.options.roots),
-    );
-    await this.options.modelsChanged({ kind: 'added', name: dir.split(/[\\/]/).pop() ?? dir });
-  }
-
   /** Pauses a running fine-tune (it checkpoints) and waits for it: the next start offers to resume. */
   async close(): Promise<void> {
     this.controller?.abort();
     await this.running;
+  }
+
+  /** A run is going (started, or stopping): the model library waits for it. */
+  get training(): boolean {
+    return this.busy;
   }
 
   private get busy(): boolean {
@@ -360,15 +338,6 @@ export class FinetuneService {
   private checkChosen(paths: readonly string[]): void {
     for (const path of paths)
       if (!this.options.chosen.covers(path)) throw new ServiceError(`${path} is not a folder you chose`);
-  }
-
-  private async library<T>(call: () => Promise<T>): Promise<T> {
-    if (this.busy) throw new ServiceError('wait until the fine-tuning run has stopped');
-    try {
-      return await call();
-    } catch (error) {
-      throw new ServiceError(errorText(error));
-    }
   }
 
   private refusal(error: unknown): Error {

@@ -16,7 +16,11 @@ export type ServiceHandlers = {
 
 export function serviceHandlers(service: AppService): ServiceHandlers {
   return {
-    [Channel.Snapshot]: () => service.snapshot(),
+    // A window is showing: the engine is wanted now (and only then).
+    [Channel.Snapshot]: () => {
+      service.startEngine();
+      return service.snapshot();
+    },
     [Channel.AddPaths]: (request) => service.addPaths(request),
     [Channel.Start]: () => service.start(),
     [Channel.Pause]: () => service.pauseAfterCurrent(),
@@ -36,16 +40,16 @@ export function serviceHandlers(service: AppService): ServiceHandlers {
     [Channel.FinetuneResume]: (request) => service.finetune.resume(request),
     [Channel.FinetuneCancel]: (request) => service.finetune.cancel(request),
     [Channel.ModelRename]: async ({ name, to }) => {
-      await service.finetune.renameModel(name, to);
+      await service.library.renameModel(name, to);
       return service.modelList();
     },
     [Channel.ModelDelete]: async ({ name }) => {
-      await service.finetune.deleteModel(name);
+      await service.library.deleteModel(name);
       return service.modelList();
     },
-    [Channel.ModelExport]: ({ name, folder }) => service.finetune.exportModel(name, folder),
+    [Channel.ModelExport]: ({ name, folder }) => service.library.exportModel(name, folder),
     [Channel.ModelImport]: async ({ folder }) => {
-      await service.finetune.importModel(folder);
+      await service.library.importModel(folder);
       return service.modelList();
     },
   };

@@ -1,12 +1,20 @@
 /**
- * The API methods that are one service channel each. They read the same whether the request goes
- * over Electron IPC (the preload) or over the HTTP test transport (renderer/src/api/http-api.ts):
- * each side passes its own `invoke` and adds its transport-specific methods.
+ * The API methods that are one channel each, built from CHANNEL_TABLE (channels.ts). They read the
+ * same whether the request goes over Electron IPC (the preload) or over the HTTP test transport
+ * (renderer/src/api/http-api.ts): each side passes its own `invoke` and adds its transport-specific
+ * methods.
  */
 
 import type { InvokeMap } from '../ipc/payloads.js';
-import type { LiifApi } from '../preload/api.js';
-import { Channel, type InvokeChannel, type Reply } from './channels.js';
+import {
+  CHANNEL_TABLE,
+  type ChannelMethods,
+  INVOKE_CHANNELS,
+  type InvokeChannel,
+  type NativeChannel,
+  type Reply,
+  type ServiceChannel,
+} from './channels.js';
 
 /** The request argument of a channel: none where it takes none, else required (a missing one does not compile). */
 export type RequestArgs<C extends InvokeChannel> = InvokeMap[C]['request'] extends undefined
@@ -24,53 +32,27 @@ export function replyValue<C extends InvokeChannel>(reply: Reply): InvokeMap[C][
   return reply.value as InvokeMap[C]['result'];
 }
 
-type ServiceMethodName =
-  | 'snapshot'
-  | 'start'
-  | 'pauseAfterCurrent'
-  | 'cancel'
-  | 'cancelAll'
-  | 'retryFailed'
-  | 'redo'
-  | 'remove'
-  | 'clearFinished'
-  | 'setOverride'
-  | 'updateSettings'
-  | 'previewRegion'
-  | 'finetuneOverview'
-  | 'scanFolders'
-  | 'startFinetune'
-  | 'pauseFinetune'
-  | 'resumeFinetune'
-  | 'cancelFinetune'
-  | 'renameModel'
-  | 'deleteModel'
-  | 'exportModel'
-  | 'importModel';
+export type ServiceMethods = ChannelMethods<ServiceChannel>;
+export type NativeMethods = ChannelMethods<NativeChannel>;
 
-export function serviceMethods(invoke: Invoke): Pick<LiifApi, ServiceMethodName> {
-  return {
-    snapshot: () => invoke(Channel.Snapshot),
-    start: () => invoke(Channel.Start),
-    pauseAfterCurrent: () => invoke(Channel.Pause),
-    cancel: (id) => invoke(Channel.Cancel, { id }),
-    cancelAll: () => invoke(Channel.CancelAll),
-    retryFailed: () => invoke(Channel.RetryFailed),
-    redo: (id) => invoke(Channel.Redo, { id }),
-    remove: (id) => invoke(Channel.Remove, { id }),
-    clearFinished: () => invoke(Channel.ClearFinished),
-    setOverride: (id, override) => invoke(Channel.SetOverride, { id, override }),
-    updateSettings: (patch) => invoke(Channel.UpdateSettings, patch),
-    previewRegion: (request) => invoke(Channel.Preview, request),
-    finetuneOverview: () => invoke(Channel.FinetuneOverview),
-    scanFolders: (request) => invoke(Channel.FinetuneScan, request),
-    startFinetune: (request) => invoke(Channel.FinetuneStart, request),
-    pauseFinetune: () => invoke(Channel.FinetunePause),
-    resumeFinetune: (name) => invoke(Channel.FinetuneResume, { name }),
-    cancelFinetune: (name) => invoke(Channel.FinetuneCancel, { name }),
-    renameModel: (name, to) => invoke(Channel.ModelRename, { name, to }),
-    deleteModel: (name) => invoke(Channel.ModelDelete, { name }),
-    exportModel: (name, folder) => invoke(Channel.ModelExport, { name, folder }),
-    importModel: (folder) => invoke(Channel.ModelImport, { folder }),
-  };
+/** Each row's method of one side: its arguments made into the request, sent through `invoke`. */
+function methodsOf(invoke: Invoke, side: 'service' | 'native'): Record<string, unknown> {
+  const methods: Record<string, unknown> = {};
+  for (const channel of INVOKE_CHANNELS) {
+    const row = CHANNEL_TABLE[channel];
+    if (row.side !== side || row.method === null) continue;
+    const request = row.request as (...args: unknown[]) => unknown;
+    const send = invoke as (channel: InvokeChannel, request?: unknown) => Promise<unknown>;
+    methods[row.method] = (...args: unknown[]) => send(channel, request(...args));
+  }
+  return methods;
+}
+
+export function serviceMethods(invoke: Invoke): ServiceMethods {
+  return methodsOf(invoke, 'service') as ServiceMethods;
+}
+
+/** Electron's dialogs and shell (the preload); the HTTP test transport has its own or none. */
+export function nativeMethods(invoke: Invoke): NativeMethods {
+  return methodsOf(invoke, 'native') as NativeMethods;
 }

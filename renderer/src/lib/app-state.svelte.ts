@@ -18,7 +18,8 @@ import type {
   SettingsPatch,
 } from '../api/index.js';
 import { FinetuneState } from './finetune-state.svelte.js';
-import { activeRow, focusLost, focusRow, neighbourOf } from './queue-focus.js';
+import { focusLost, focusRow } from './focus-row.js';
+import { activeRow, neighbourOf } from './queue-focus.js';
 
 export interface Notice {
   readonly id: number;

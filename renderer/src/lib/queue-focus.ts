@@ -5,8 +5,6 @@
  * window's "Add photos" replaced by the queue), focus moves to the nearest row instead of falling
  * back to the page, so a keyboard user goes on from where they were.
  */
-import { tick } from 'svelte';
-
 interface Row {
   readonly id: string;
 }
@@ -42,17 +40,4 @@ export function neighbourOf(items: readonly Row[], removed: string): string | un
   const at = items.findIndex((i) => i.id === removed);
   if (at < 0) return undefined;
   return (items[at + 1] ?? items[at - 1])?.id;
-}
-
-/** Focuses a row's select button once the page shows it; the toolbar's "Add photos" when there is none. */
-export async function focusRow(id: string | undefined): Promise<void> {
-  await tick();
-  const row = id ? document.querySelector<HTMLElement>(`[data-row-id="${CSS.escape(id)}"] .select`) : null;
-  (row ?? document.querySelector<HTMLElement>('[data-focus-home]'))?.focus();
-}
-
-/** True when focus has nowhere to be (it was on an element the page no longer has or enables). */
-export function focusLost(): boolean {
-  const active = document.activeElement;
-  return !active || active === document.body || (active as HTMLButtonElement).disabled === true;
 }

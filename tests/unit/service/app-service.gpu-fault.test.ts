@@ -47,7 +47,7 @@ describe('app service, a GPU that fails mid-job', () => {
       const events: AppEvent[] = [];
       f.service.on((e) => events.push(e));
       await f.service.updateSettings({ provider: 'webgpu', size: { mode: 'scale', scale: 2 } });
-      await f.service.snapshot();
+      f.service.startEngine();
       const opened = await nextEngine(events, 0);
       if (opened.provider !== 'webgpu') {
         if (process.env.LIIF_REQUIRE_WEBGPU === '1') throw new Error(`no WebGPU: ${opened.reason}`);

@@ -310,6 +310,9 @@ describe('app service (real worker, tiny random model)', () => {
       }),
     );
     const snapshot = await f.service.snapshot();
+    // Reading the state opens nothing: the engine starts when a window asks (the Snapshot channel).
+    expect(snapshot.engine.state).toBe('idle');
+    f.service.startEngine();
     expect(snapshot.models.map((m) => m.name)).toEqual(['liif-edsr-baseline']);
     const event = await ready;
     expect(event).toMatchObject({ kind: 'engine', engine: { state: 'ready', model: 'liif-edsr-baseline' } });
