@@ -20,7 +20,12 @@ import { GraphBuilder } from '../../electron/core/graph/graph-builder.js';
 import { type GraphIR, int } from '../../electron/core/graph/graph-ir.js';
 import { toOnnxBytes } from '../../electron/core/graph/onnx-export.js';
 import { type FloatTensor, openSession } from '../../electron/core/infer/onnx-runtime.js';
-import { allParams, EDSR_BASELINE_LIIF } from '../../electron/core/model/architecture.js';
+import {
+  allParams,
+  EDSR_BASELINE_LIIF,
+  EDSR_BASELINE_LMF,
+  type LiifArchitecture,
+} from '../../electron/core/model/architecture.js';
 import { randomWeights, seededRandom } from '../../electron/core/model/random-weights.js';
 import { differentiate, gradName } from '../../electron/core/train/autodiff.js';
 import type { ConvGradForm } from '../../electron/core/train/backward-rules/index.js';
@@ -37,7 +42,6 @@ const arch = EDSR_BASELINE_LIIF;
 const weights = randomWeights(arch, 1);
 const rand = seededRandom(2);
 const filled = (n: number, f: () => number) => Float32Array.from({ length: n }, f);
-const shapes = new Map(allParams(arch).map((p) => [p.name, p.shape]));
 
 interface Timing {
   wall: number;
@@ -67,16 +71,22 @@ async function timeGraph(
   return { wall: median(walls), cpu: median(cpus) };
 }
 
-async function step(mode: TrainingMode, convForm: ConvGradForm): Promise<Timing> {
-  const graph = buildLiifTrainingGraph(arch, weights, { layout: 'factorised', mode, convForm });
-  const names = trainableParams(arch, mode);
+async function step(
+  mode: TrainingMode,
+  convForm: ConvGradForm,
+  stepArch: LiifArchitecture = arch,
+): Promise<Timing> {
+  const stepWeights = stepArch === arch ? weights : randomWeights(stepArch, 1);
+  const shapes = new Map(allParams(stepArch).map((p) => [p.name, p.shape]));
+  const graph = buildLiifTrainingGraph(stepArch, stepWeights, { layout: 'factorised', mode, convForm });
+  const names = trainableParams(stepArch, mode);
   const feeds: Record<string, FloatTensor> = {
     lr: { data: filled(N * 3 * LR * LR, rand), dims: [N, 3, LR, LR] },
     coord: { data: filled(N * Q * 2, () => rand() * 2 - 1), dims: [N, Q, 2] },
     cell: { data: filled(N * Q * 2, () => 2 / (LR * 2.5)), dims: [N, Q, 2] },
     gt: { data: filled(N * Q * 3, rand), dims: [N, Q, 3] },
   };
-  for (const name of names) feeds[name] = { data: weights.get(name)!, dims: shapes.get(name)! };
+  for (const name of names) feeds[name] = { data: stepWeights.get(name)!, dims: shapes.get(name)! };
   return timeGraph(graph, feeds, ['loss', ...names.map(gradName)], RUNS);
 }
 
@@ -103,6 +113,18 @@ const show = (t: Timing, unit: 's' | 'ms') => {
   return `${(t.wall * k).toFixed(unit === 'ms' ? 0 : 2)} ${unit} wall, ${(t.cpu * k).toFixed(unit === 'ms' ? 0 : 2)} ${unit} CPU`;
 };
 const minus = (a: Timing, b: Timing): Timing => ({ wall: a.wall - b.wall, cpu: a.cpu - b.cpu });
+
+// `npx tsx tests/bench/train-step.ts lmf`: the LMF decoder's step beside the exact one's, per mode.
+if (process.argv.includes('lmf')) {
+  for (const mode of ['full', 'decoder-and-tail', 'decoder-only'] as const) {
+    const exact = await step(mode, 'im2col');
+    const lmf = await step(mode, 'im2col', EDSR_BASELINE_LMF);
+    console.log(
+      `training step, ${mode}: exact ${show(exact, 's')}; LMF ${show(lmf, 's')}; exact / LMF ${(exact.wall / lmf.wall).toFixed(2)} wall`,
+    );
+  }
+  process.exit(0);
+}
 
 const forward = await convLayer('forward');
 const layerIm2col = minus(await convLayer('im2col'), forward);
