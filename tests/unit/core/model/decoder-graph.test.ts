@@ -6,17 +6,11 @@ import type { LiifArchitecture } from '../../../../electron/core/model/architect
 import { buildDecoderGraph } from '../../../../electron/core/model/decoder-graph.js';
 import { buildEncoderGraph, type CodeLayout } from '../../../../electron/core/model/encoder-graph.js';
 import { randomWeights, seededRandom } from '../../../../electron/core/model/random-weights.js';
+import { TINY_LMF_ARCH } from '../../../helpers/tiny-model.js';
 import { type Planes, referenceEncoder, referenceQuery } from '../reference/liif-reference.js';
 
 const TINY: LiifArchitecture = { features: 8, resBlocks: 2, hidden: 32, hiddenLayers: 4 };
-const TINY_LMF: LiifArchitecture = {
-  features: 8,
-  resBlocks: 2,
-  hidden: 6,
-  hiddenLayers: 3,
-  decoder: 'lmf',
-  latentHidden: 20,
-};
+const TINY_LMF = TINY_LMF_ARCH;
 
 function randomImage(seed: number, height: number, width: number): Planes {
   const rand = seededRandom(seed);
