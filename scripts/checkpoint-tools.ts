@@ -3,7 +3,7 @@
  *
  *   npx tsx scripts/checkpoint-tools.ts export <checkpoint.safetensors> <model dir> [--name N]
  *       [--display-name T] [--description T] [--hardware T] [--notes T] [--eval-json FILE[,FILE]]
- *       [--held-out-json FILE]
+ *       [--held-out-json FILE] [--base-model NAME]
  *       writes a loadable model folder (weights, ONNX files, model.json) from a checkpoint, so a run
  *       in progress can be scored with `liif eval --model <dir>`, and a finished one shipped: the
  *       last line of `liif eval --json` (FILE; several runs' files are merged) goes into model.json's
@@ -38,6 +38,7 @@ const { positionals, values } = parseArgs({
     notes: { type: 'string' },
     'eval-json': { type: 'string' },
     'held-out-json': { type: 'string' },
+    'base-model': { type: 'string' },
     data: { type: 'string', default: '../shared/data/train/photos' },
     seed: { type: 'string', default: '1' },
     limit: { type: 'string', default: '12' },
@@ -60,6 +61,8 @@ if (command === 'export' && paths.length === 2) {
     training: {
       data: values.data,
       steps: step,
+      ...(values['base-model'] ? { baseModel: values['base-model'] } : {}),
+      mode: config.mode,
       wallClockSeconds: Math.round(wallClockSeconds),
       ...(values.hardware ? { hardware: values.hardware } : {}),
       batch: config.batchSize,

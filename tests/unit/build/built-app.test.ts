@@ -99,7 +99,10 @@ describe('the built app, started against a stand-in for Electron', () => {
 
   it('upscales a photo picked in the dialog through the preload, in the built worker', () => {
     // Both shipped models: the clean default and the photo model for compressed inputs.
-    expect(report.firstSnapshot).toEqual({ queued: 0, models: ['liif-edsr-baseline', 'liif-edsr-photo'] });
+    expect(report.firstSnapshot).toEqual({
+      queued: 0,
+      models: ['liif-edsr-baseline', 'liif-edsr-lmf', 'liif-edsr-photo'],
+    });
     expect(report.firstEngine).toMatchObject({
       state: 'ready',
       model: 'liif-edsr-baseline',
@@ -121,7 +124,12 @@ describe('the built app, started against a stand-in for Electron', () => {
     expect(report.finetuneScan).toEqual({ usable: 3, skipped: 0 });
     expect(report.finetune).toEqual({ outcome: 'done', steps: 2, name: 'stand-in-tuned', stepEvents: 2 });
     expect(report.finetuneState).toBe('done');
-    expect(report.modelNames).toEqual(['liif-edsr-baseline', 'liif-edsr-photo', 'stand-in-tuned']);
+    expect(report.modelNames).toEqual([
+      'liif-edsr-baseline',
+      'liif-edsr-lmf',
+      'liif-edsr-photo',
+      'stand-in-tuned',
+    ]);
     expect(report.tunedUpscale).toEqual({
       state: 'done',
       output: join(photos, 'upscaled', 'photo_100x75 (1).png'),

@@ -134,7 +134,9 @@ describe.runIf(linuxX64)('the packaged app (electron-builder --dir, stand-in Ele
 
   it('resources/models holds the shipped models, without their training checkpoints', async () => {
     const models = await readdir(join(resources, 'models'));
-    expect(models).toEqual(expect.arrayContaining(['README.md', 'liif-edsr-baseline', 'liif-edsr-photo']));
+    expect(models).toEqual(
+      expect.arrayContaining(['README.md', 'liif-edsr-baseline', 'liif-edsr-lmf', 'liif-edsr-photo']),
+    );
     expect(models.filter((m) => m.endsWith('-training'))).toEqual([]);
     for (const model of models.filter((m) => m.startsWith('liif-')))
       expect((await readdir(join(resources, 'models', model))).sort(), model).toEqual([
