@@ -42,7 +42,9 @@ describe('tile planner', () => {
       { x: 0, y: 0, width: 1200, height: 900 },
       240,
     );
-    const inner = tiles.find((t) => t.output.x === 480 && t.output.y === 480)!;
+    // 5 columns of 240 and 4 equal rows of 225 (900 / 240 rounded up): an inner tile.
+    expect(new Set(tiles.map((t) => t.output.height))).toEqual(new Set([225]));
+    const inner = tiles.find((t) => t.output.x === 480 && t.output.y === 450)!;
     // Output columns 480..719 at x3 read LR codes 159..240 (+-1 for the ensemble shift).
     expect(inner.crop.x).toBeLessThanOrEqual(159 - 35);
     expect(inner.crop.x + inner.crop.width).toBeGreaterThanOrEqual(240 + 35 + 1);
@@ -68,5 +70,22 @@ describe('tile planner', () => {
       expect(side * side * indexRowsPerCode(arch)).toBeLessThan(2 ** 24);
       expect(maxCropSide(arch)).toBeGreaterThan(1000);
     }
+  });
+
+  it('splits each side into equal tiles, so no thin remainder tile pays a whole halo', () => {
+    const tiles = planTiles(
+      EDSR_BASELINE_LMF,
+      { width: 586, height: 391 },
+      { width: 1172, height: 782 },
+      { x: 0, y: 0, width: 1172, height: 782 },
+      542,
+    );
+    expect(tiles).toHaveLength(6);
+    expect(new Set(tiles.map((t) => `${t.output.width}x${t.output.height}`))).toEqual(
+      new Set(['391x391', '390x391']),
+    );
+    // Encoded LR pixels over the photo's: under 2x (542 + 240 tiles encoded 2.8x).
+    const encoded = tiles.reduce((n, t) => n + t.crop.width * t.crop.height, 0);
+    expect(encoded / (586 * 391)).toBeLessThan(2);
   });
 });
