@@ -40,7 +40,8 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
   --steps N | --minutes M   budget (total steps, counting steps before a resume; or minutes of this run)
   --batch B           batch size (default 16)
   --lr LR             Adam learning rate (default 1e-4)
-  --schedule S        step (halve every --decay-every steps) | cosine | constant (default step)
+  --schedule S        step (halve every --decay-every steps) | cosine (to 1/100 of --lr over --steps,
+                      or over --minutes when no --steps) | constant (default step)
   --decay-every K     steps between halvings for the step schedule (default 200000)
   --mode M            full | decoder-only | decoder-and-tail (default full)
   --holdout F         fraction of images held out for validation (default 0.1)
@@ -116,7 +117,10 @@ export async function trainCommand(
           gamma: 0.5,
         }
       : scheduleKind === 'cosine'
-        ? { kind: 'cosine' as const, base: baseLr, total: steps ?? 100_000, min: baseLr / 100 }
+        ? steps === undefined
+          ? // A budget in minutes has no step count to anneal over: anneal over the time used.
+            { kind: 'cosine-over-budget' as const, base: baseLr, min: baseLr / 100 }
+          : { kind: 'cosine' as const, base: baseLr, total: steps, min: baseLr / 100 }
         : scheduleKind === 'constant'
           ? { kind: 'constant' as const, base: baseLr }
           : undefined;

@@ -29,6 +29,54 @@ describe('liif train', () => {
     expect(checkpoint.info.config).toMatchObject({ queries: 100, lrSize: 16, batchSize: 2 });
   });
 
+  it('--schedule cosine anneals over --minutes when no --steps is given, over --steps otherwise', async () => {
+    const args = ['train', '--data', photos, '--from', base.dir, '--batch', '2', '--lr-size', '16'];
+    const byTime = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const r = await liif([
+      ...args,
+      '--out',
+      byTime,
+      '--queries',
+      '64',
+      '--schedule',
+      'cosine',
+      '--lr',
+      '2e-4',
+    ]);
+    expect(r.code).toBe(2); // neither --steps nor --minutes
+    const timed = await liif([
+      ...args,
+      '--out',
+      byTime,
+      '--queries',
+      '64',
+      '--schedule',
+      'cosine',
+      '--lr',
+      '2e-4',
+      '--minutes',
+      '0.02',
+    ]);
+    expect(timed.code, timed.stderr).toBe(0);
+    const config = (await loadCheckpoint(join(byTime, 'checkpoint.safetensors'))).info.config;
+    expect(config.schedule).toEqual({ kind: 'cosine-over-budget', base: 2e-4, min: 2e-6 });
+    const bySteps = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const stepped = await liif([
+      ...args,
+      '--out',
+      bySteps,
+      '--queries',
+      '64',
+      '--schedule',
+      'cosine',
+      '--steps',
+      '2',
+    ]);
+    expect(stepped.code, stepped.stderr).toBe(0);
+    const steppedConfig = (await loadCheckpoint(join(bySteps, 'checkpoint.safetensors'))).info.config;
+    expect(steppedConfig.schedule).toEqual({ kind: 'cosine', base: 1e-4, total: 2, min: 1e-6 });
+  });
+
   it('--degrade photo trains on degraded inputs from several folders and records the recipe', async () => {
     const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
     const more = await mkdtemp(join(tmpdir(), 'liif-cli-train-more-'));
