@@ -5,10 +5,9 @@
 // libraries (libonnxruntime_providers_{cuda,shared,tensorrt}.so) are too large for npm: its postinstall
 // script (node_modules/onnxruntime-node/script/install.js) downloads them from NuGet
 // (Microsoft.ML.OnnxRuntime.Gpu.Linux, same version as onnxruntime-node).
-// This project's .npmrc sets `onnxruntime-node-install=skip` (and package.json's allowScripts denies
-// the script on npm 11.18+), so that `npm install`/`npm ci` never downloads them. This script runs
-// that install script
-// with ONNXRUNTIME_NODE_INSTALL_CUDA=v12. Not ONNXRUNTIME_NODE_INSTALL=cuda12: in onnxruntime-node 1.30.0
+// This project's package.json (allowScripts, honoured from npm 11.16) denies that script, so that
+// `npm install`/`npm ci` never downloads them. This script runs that install script with
+// ONNXRUNTIME_NODE_INSTALL_CUDA=v12. Not ONNXRUNTIME_NODE_INSTALL=cuda12: in onnxruntime-node 1.30.0
 // parseInstallFlag() drops that value (no `return flag`), and the script then exits 0 having done nothing.
 // Needs internet access (api.nuget.org). Never run by the tests.
 //
@@ -51,7 +50,7 @@ console.log(
   `setup:cuda: downloading the CUDA 12 provider for onnxruntime-node ${version} (this needs internet)...`,
 );
 const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL_CUDA: 'v12' };
-// Both take precedence over ONNXRUNTIME_NODE_INSTALL_CUDA; npm sets the second to "skip" from .npmrc.
+// Both take precedence over ONNXRUNTIME_NODE_INSTALL_CUDA (the second comes from a user's npm config).
 delete env.ONNXRUNTIME_NODE_INSTALL;
 delete env.npm_config_onnxruntime_node_install;
 const result = spawnSync(process.execPath, [installScript], { cwd: ortDir, env, stdio: 'inherit' });

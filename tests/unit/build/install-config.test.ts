@@ -4,7 +4,7 @@
  * start's Electron download works on.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const run = promisify(execFile);
 const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
-  engines: { node: string };
+  engines: { node: string; npm: string };
   allowScripts: Record<string, boolean>;
 };
 
@@ -57,12 +57,53 @@ function storedZip(files: Record<string, string>): Buffer {
 }
 
 describe('install configuration', () => {
-  // npm 11 warns about this key ("Unknown project config"), but it is the one switch
-  // onnxruntime-node's install script honours under every npm: without it a fresh `npm install`
-  // where install scripts run tried to download the CUDA binaries and failed offline.
-  it("keeps onnxruntime-node's install script from downloading, whatever npm runs it", async () => {
-    expect(await readFile(join(ROOT, '.npmrc'), 'utf8')).toMatch(/^onnxruntime-node-install=skip$/m);
+  it('.npmrc holds only keys npm knows: no "Unknown project config" warning from our config', async () => {
+    const npmrc = await readFile(join(ROOT, '.npmrc'), 'utf8');
+    expect(npmrc).not.toMatch(/onnxruntime/);
+    const { stderr } = await run('npm', ['config', 'get', 'save-exact'], { cwd: ROOT });
+    expect(stderr).not.toMatch(/Unknown (project|user|global|env) config/);
   });
+
+  it('the npm running here is one that honours allowScripts (engines.npm), as README says', async () => {
+    const minimum = /^>=(\d+\.\d+)$/.exec(pkg.engines.npm)?.[1];
+    expect(minimum).toBe('11.16');
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(`npm ${minimum} or newer`);
+    const { stdout } = await run('npm', ['--version'], { cwd: ROOT });
+    const [major, minor] = stdout.trim().split('.').map(Number);
+    expect(major! > 11 || (major === 11 && minor! >= 16), `npm ${stdout.trim()}`).toBe(true);
+  });
+
+  it('a fresh install of onnxruntime-node with our allowScripts runs no install script and downloads nothing', async () => {
+    // The real package and npm, in a throw-away project: without the denial its install script
+    // would fetch the CUDA provider from api.nuget.org (and fail where there is no internet).
+    const project = await mkdtemp(join(tmpdir(), 'liif-allow-scripts-'));
+    const ort = JSON.parse(
+      await readFile(join(ROOT, 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8'),
+    ) as { version: string };
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({
+        name: 'allow-scripts-check',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'onnxruntime-node': ort.version },
+        allowScripts: { 'onnxruntime-node': pkg.allowScripts['onnxruntime-node'] },
+      }),
+    );
+    const { stdout, stderr } = await run(
+      'npm',
+      ['install', '--prefer-offline', '--foreground-scripts', '--no-audit', '--no-fund'],
+      { cwd: project },
+    );
+    expect(`${stdout}${stderr}`).not.toMatch(/script\/install|nuget/i);
+    const bin = join(project, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', 'linux', 'x64');
+    const files = await readdir(bin).catch(() => [] as string[]);
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      expect(files).toContain('onnxruntime_binding.node');
+      expect(files.filter((f) => f.includes('providers_cuda'))).toEqual([]);
+    }
+  }, 120_000);
 
   it("denies onnxruntime-node's install script (the CUDA download), and leaves no script unreviewed", async () => {
     expect(pkg.allowScripts['onnxruntime-node']).toBe(false);
