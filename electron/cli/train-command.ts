@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RECIPE, type DegradeRecipe } from '../core/image/degrade.js';
@@ -30,8 +31,14 @@ import { abortOnSigint, trainProgressLogger } from './train-progress.js';
 
 export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
 
-  --data DIR          folder of training photos (any sizes and formats; subfolders included);
-                      repeat it to train on several folders
+  --data DIR[:W]      folder of training photos (any sizes and formats; subfolders included);
+                      repeat it to train on several folders. :W weighs a folder's share of the
+                      samples (e.g. --data photos:1 --data detail:2 draws detail twice as often
+                      as photos, whatever their sizes; a folder without :W weighs 1). Without any
+                      :W every image is drawn equally often, once per epoch
+  --synthetic S       share of samples (0-1) drawn from rendered structure instead (bricks, tiles,
+                      window facades, grids, straight and curved lines, lettering, under random
+                      perspective; default 0)
   --out DIR           model folder to write (default: ./models/<folder name>-liif)
   --from MODEL        start from this model's weights (name or folder; default: random init)
   --decoder D         mlp | lmf: the decoder of the new model (default: --from's, else mlp).
@@ -87,6 +94,7 @@ export async function trainCommand(
       degrade: { type: 'string' },
       'clean-share': { type: 'string' },
       'crop-candidates': { type: 'string' },
+      synthetic: { type: 'string' },
       'lr-size': { type: 'string' },
       queries: { type: 'string' },
       resume: { type: 'boolean' },
@@ -126,14 +134,30 @@ export async function trainCommand(
           : undefined;
   if (!schedule) throw new UsageError('--schedule is step, cosine or constant');
 
-  const dataDirs = values.data.map((d) => resolve(d));
+  const sources = await Promise.all(values.data.map(dataSourceArg));
+  const dataDirs = sources.map((d) => d.dir);
   const dataDir = dataDirs.join(', ');
   const out = resolve(values.out ?? join('models', `${basename(dataDirs[0]!)}-liif`));
-  const { files } = await collectInputs(dataDirs, true);
+  const perFolder = await Promise.all(
+    dataDirs.map(async (dir) => {
+      const { files: found, missing } = await collectInputs([dir], true);
+      if (missing.length > 0) throw new UsageError(`--data ${dir}: ${missing[0]!.error}`);
+      return found;
+    }),
+  );
+  const files = [...new Set(perFolder.flat())];
   if (files.length === 0) throw new UsageError(`no images found in ${dataDir}`);
   const degrade = degradeArg(values.degrade, values['clean-share']);
   const seed = intInRange(values.seed, '--seed', 0, 2 ** 31) ?? 0;
   const split = splitHoldout(files, positiveNumber(values.holdout, '--holdout') ?? 0.1, seed);
+  const weighted = sources.some((d) => d.weight !== undefined);
+  const dataSources = sources.map((d, i) => ({
+    dir: d.dir,
+    files: perFolder[i]!.length,
+    weight: d.weight ?? 1,
+  }));
+  const trainWeights = weighted ? folderWeights(split.train, perFolder, dataSources) : undefined;
+  const syntheticShare = shareArg(values.synthetic, '--synthetic') ?? 0;
   const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
   const from = fromDir ? await loadModelDir(fromDir) : undefined;
   const decoder = oneOf(values.decoder, ['mlp', 'lmf'] as const, '--decoder');
@@ -156,6 +180,8 @@ export async function trainCommand(
     checkpointEvery: 50,
     averageDecay: averageDecayArg(values.ema, '--ema') ?? 0,
     ...(degrade ? { degrade } : {}),
+    ...(trainWeights ? { trainWeights, dataSources } : {}),
+    ...(syntheticShare > 0 ? { syntheticShare } : {}),
   };
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
@@ -191,6 +217,8 @@ export async function trainCommand(
           batch: config.batchSize,
           seed,
           ...(degrade ? { degradations: degrade } : {}),
+          ...(weighted ? { dataWeights: dataSources } : {}),
+          ...(syntheticShare > 0 ? { syntheticShare } : {}),
         },
         scores: last
           ? { heldOutPsnr: last.psnr, heldOutBicubicPsnr: last.bicubicPsnr, step: last.step }
@@ -244,4 +272,52 @@ function degradeArg(recipe: string | undefined, cleanShare: string | undefined):
   if (!(share >= 0 && share <= 1))
     throw new UsageError(`--clean-share is a share from 0 to 1 (got "${cleanShare}")`);
   return { ...DEFAULT_RECIPE, cleanShare: share };
+}
+
+/**
+ * `DIR` or `DIR:WEIGHT`. A folder whose own name ends in ":<number>" is taken as it is when it
+ * exists (Windows drive letters, as in C:\\photos, never end in a number).
+ */
+async function dataSourceArg(text: string): Promise<{ dir: string; weight?: number }> {
+  const match = /^(.+):([0-9]*\.?[0-9]+)$/.exec(text);
+  if (!match || (await isDirectory(resolve(text)))) return { dir: resolve(text) };
+  const weight = Number(match[2]);
+  if (!(weight > 0)) throw new UsageError(`--data ${text}: the weight after ':' must be above 0`);
+  return { dir: resolve(match[1]!), weight };
+}
+
+const isDirectory = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+/**
+ * Per-file weights that give each folder its weight's share of the draws: a folder's weight
+ * spread evenly over its training files. A file found under two folders counts for the first.
+ */
+function folderWeights(
+  trainFiles: readonly string[],
+  perFolder: ReadonlyArray<readonly string[]>,
+  sources: ReadonlyArray<{ readonly dir: string; readonly weight: number }>,
+): number[] {
+  const folderOf = new Map<string, number>();
+  perFolder.forEach((list, i) => {
+    for (const file of list) if (!folderOf.has(file)) folderOf.set(file, i);
+  });
+  const counts = sources.map(() => 0);
+  for (const file of trainFiles) counts[folderOf.get(file)!]! += 1;
+  for (const [i, source] of sources.entries())
+    if (counts[i] === 0) throw new UsageError(`--data ${source.dir}: no training images there`);
+  return trainFiles.map((file) => {
+    const i = folderOf.get(file)!;
+    return sources[i]!.weight / counts[i]!;
+  });
+}
+
+function shareArg(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const share = Number(text);
+  if (!(share >= 0 && share <= 1)) throw new UsageError(`${flag} must be a share from 0 to 1 (got ${text})`);
+  return share;
 }

@@ -22,6 +22,16 @@ import { loadValidationSet, type ValidationScore, validate } from './validation.
 export interface TrainConfig {
   readonly architecture: LiifArchitecture;
   readonly trainFiles: readonly string[];
+  /** Sampling weight per training file (data/sampler.ts `weights`); absent: each equally often. */
+  readonly trainWeights?: readonly number[];
+  /** Share of samples drawn from synthetic structure scenes (data/synthetic-scene.ts); default 0. */
+  readonly syntheticShare?: number;
+  /** The data folders and their weights, as the user gave them: recorded, not read. */
+  readonly dataSources?: ReadonlyArray<{
+    readonly dir: string;
+    readonly files: number;
+    readonly weight: number;
+  }>;
   readonly validationFiles: readonly string[];
   readonly checkpointPath: string;
   readonly seed: number;
@@ -159,6 +169,8 @@ export async function train(
     lrSize: config.lrSize,
     samplesPerPatch: config.queries,
     cropCandidates: config.cropCandidates,
+    ...(config.trainWeights ? { weights: config.trainWeights } : {}),
+    ...(config.syntheticShare ? { syntheticShare: config.syntheticShare } : {}),
     ...(config.degrade ? { degrade: config.degrade } : {}),
     // The 239 training photos take about 2 GB as 8-bit pixels: keep them all decoded.
     cacheBytes: 2.5e9,
@@ -192,6 +204,7 @@ export async function train(
           config: {
             ...config,
             trainFiles: config.trainFiles.length,
+            trainWeights: undefined,
             validationFiles: config.validationFiles,
           },
           history,

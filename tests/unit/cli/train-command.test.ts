@@ -77,6 +77,44 @@ describe('liif train', () => {
     expect(steppedConfig.schedule).toEqual({ kind: 'cosine', base: 1e-4, total: 2, min: 1e-6 });
   });
 
+  it('--data DIR:W weighs folders and --synthetic mixes in rendered structure; both are recorded', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
+    const more = await mkdtemp(join(tmpdir(), 'liif-cli-train-more-'));
+    await makePhotoFolder(more);
+    const common = ['--from', base.dir, '--batch', '2', '--lr-size', '16', '--queries', '64', '--steps', '2'];
+    const r = await liif([
+      'train',
+      '--data',
+      `${photos}:3`,
+      '--data',
+      more,
+      '--out',
+      out,
+      '--synthetic',
+      '0.25',
+      ...common,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
+    expect(manifest.training.syntheticShare).toBe(0.25);
+    expect(manifest.training.dataWeights).toEqual([
+      { dir: photos, files: expect.any(Number), weight: 3 },
+      { dir: more, files: expect.any(Number), weight: 1 },
+    ]);
+    const checkpoint = await loadCheckpoint(join(out, 'checkpoint.safetensors'));
+    expect(checkpoint.info.config).toMatchObject({ syntheticShare: 0.25 });
+    expect((checkpoint.info.config as { trainWeights?: unknown }).trainWeights).toBeUndefined();
+    const zero = await liif(['train', '--data', `${photos}:0`, ...common]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/weight after ':' must be above 0/);
+    const share = await liif(['train', '--data', photos, '--synthetic', '1.5', ...common]);
+    expect(share.code).toBe(2);
+    expect(share.stderr).toMatch(/--synthetic must be a share from 0 to 1/);
+    const missing = await liif(['train', '--data', join(photos, 'no-such-folder'), ...common]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file or folder/);
+  });
+
   it('--degrade photo trains on degraded inputs from several folders and records the recipe', async () => {
     const out = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
     const more = await mkdtemp(join(tmpdir(), 'liif-cli-train-more-'));

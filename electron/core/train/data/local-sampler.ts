@@ -7,6 +7,10 @@
  * its randomness (scale, crop, flips, query pixels) comes from a stream keyed by (seed, k). A draw
  * whose file fails to decode is skipped; whether a file decodes is a property of the file, so the
  * batches do not depend on timing, caching, threads or prefetch depth, and the state is the cursor.
+ *
+ * With per-file weights or a synthetic share, draw k instead picks its source from its own stream
+ * (seed, k): a synthetic scene with probability `syntheticShare`, else a file by weight (with
+ * replacement). Still a pure function of (seed, k), so the state is still the cursor.
  */
 
 import { CLEAN, checkRecipe, degradeLr, drawDegradation } from '../../image/degrade.js';
@@ -16,6 +20,7 @@ import { DEFAULT_CACHE_BYTES, ImageCache } from './image-cache.js';
 import { makePatchSample, type PatchOptions } from './patch-sample.js';
 import { permutation, STREAM, streamRandom } from './prng.js';
 import type { Sampler, SamplerOptions, SamplerState, TrainingBatch } from './sampler.js';
+import { renderSynthetic } from './synthetic-render.js';
 
 interface Built {
   readonly batch: TrainingBatch;
@@ -63,6 +68,14 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
     throw new RangeError(`crop candidates must be an integer >= 1: ${candidates}`);
   if (!Number.isInteger(patch.queries) || patch.queries < 1 || patch.queries > lrSize * lrSize)
     throw new RangeError(`samplesPerPatch must be 1-${lrSize * lrSize} (the smallest HR patch's pixels)`);
+  const share = options.syntheticShare ?? 0;
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`synthetic share must be 0-1: ${share}`);
+  const weights = options.weights;
+  if (
+    weights &&
+    (weights.length !== options.files.length || weights.some((w) => !(w >= 0 && Number.isFinite(w))))
+  )
+    throw new RangeError(`need one finite weight >= 0 per file (${options.files.length} files)`);
   const readOptions = { maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS };
   const tooSmall: Array<{ path: string; width: number; height: number }> = [];
   const failed: Array<{ path: string; reason: string; message: string }> = [];
@@ -75,6 +88,7 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
   };
 
   const usable: string[] = [];
+  const usableWeights: number[] = [];
   const probes = await mapLimited(options.files, 8, (path) =>
     probeImage(path, readOptions).then(
       (probe) => ({ probe, error: undefined }),
@@ -90,12 +104,35 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
       emit({ kind: 'too-small', path, width: probe.width, height: probe.height });
     } else {
       usable.push(path);
+      usableWeights.push(weights?.[i] ?? 1);
     }
   }
   if (usable.length === 0)
     throw new Error(
       `no usable training images among ${options.files.length} files (each needs sides >= ${lrSize})`,
     );
+
+  const mixed = weights !== undefined || share > 0;
+  // Cumulative weights of the usable files, for the weighted draw's binary search.
+  const cumulative = new Float64Array(usableWeights.length);
+  usableWeights.reduce((sum, w, i) => (cumulative[i] = sum + w), 0);
+  const totalWeight = cumulative.at(-1) ?? 0;
+  if (mixed && share < 1 && !(totalWeight > 0))
+    throw new Error('every usable training image has weight 0: nothing to draw from');
+  /** Draw k's source in the weighted (mixed) stream: a file, or undefined for a synthetic scene. */
+  const weightedSource = (k: number): string | undefined => {
+    const random = streamRandom(seed, STREAM.source, k);
+    if (random() < share) return undefined;
+    const target = random() * totalWeight;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] > target) hi = mid;
+      else lo = mid + 1;
+    }
+    return usable[lo];
+  };
 
   const cache = new ImageCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES, readOptions);
   const broken = new Set<string>();
@@ -107,6 +144,8 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
       perm = { epoch, order: permutation(n, streamRandom(seed, STREAM.permutation, epoch)) };
     return usable[perm.order[k % n]];
   };
+  /** Draw k's file, or undefined where it draws a synthetic scene. */
+  const sourceAt = (k: number): string | undefined => (mixed ? weightedSource(k) : fileAt(k));
 
   /** Decodes, or returns undefined for a file that cannot be used (reported once). */
   const load = async (path: string) => {
@@ -142,7 +181,15 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
       const draws = Array.from({ length: batchSize - files.length }, (_, i) => cursor + i);
       cursor += draws.length;
       // Decode the draws' files in parallel; assemble in draw order so the result is deterministic.
-      const images = await Promise.all(draws.map((k) => load(fileAt(k))));
+      const sources = draws.map(sourceAt);
+      const images = await Promise.all(
+        draws.map((k, i) => {
+          const source = sources[i];
+          return source === undefined
+            ? renderSynthetic(streamRandom(seed, STREAM.synthetic, k))
+            : load(source);
+        }),
+      );
       for (const [i, k] of draws.entries()) {
         const image = images[i];
         if (!image) continue;
@@ -157,7 +204,8 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
         cell.set(s.cell, b * q * 2);
         gt.set(s.gt, b * q * 3);
         hrSizes[b] = s.hrSize;
-        files.push(fileAt(k));
+        const source = sources[i];
+        files.push(source ?? `synthetic:${'kind' in image ? image.kind : 'scene'}`);
       }
     }
     const state: SamplerState = { version: 1, seed, cursor, batches: start.batches + 1 };

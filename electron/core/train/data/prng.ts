@@ -29,7 +29,7 @@ export function mixSeed(...parts: number[]): number {
 }
 
 /** Stream kinds, so that e.g. the permutation of epoch 3 and the sample at cursor 3 differ. */
-export const STREAM = { permutation: 1, sample: 2, holdout: 3, degrade: 4 } as const;
+export const STREAM = { permutation: 1, sample: 2, holdout: 3, degrade: 4, source: 5, synthetic: 6 } as const;
 
 /** A uniform [0,1) generator for one stream (Mulberry32 seeded by the mixed key). */
 export function streamRandom(seed: number, kind: number, counter: number): () => number {

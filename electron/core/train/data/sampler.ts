@@ -36,6 +36,18 @@ export interface SamplerOptions {
    * drawn from its own stream; absent: clean bicubic LR, the paper's recipe.
    */
   readonly degrade?: DegradeRecipe;
+  /**
+   * Sampling weight of each file (same order as `files`; any non-negative scale). Absent: every
+   * file equally often, each once per epoch in a seeded order (the paper's epochs). Given: each
+   * draw picks a file with probability proportional to its weight (with replacement), so folders
+   * of different sizes can each get the share of samples they are worth.
+   */
+  readonly weights?: readonly number[];
+  /**
+   * Share of draws (0-1, default 0) whose HR image is a synthetic scene (bricks, facades, grids,
+   * lines, lettering under perspective: synthetic-scene.ts) rendered for that draw, not a file.
+   */
+  readonly syntheticShare?: number;
   /** Decoded-image cache bound in bytes (default 1.5e9). */
   readonly cacheBytes?: number;
   /** Batches prepared ahead of the consumer (default 1). */

@@ -155,3 +155,63 @@ describe('createSampler on a mixed folder', () => {
     ).rejects.toThrow(/crop candidates/);
   });
 });
+
+describe('createSampler with weights and synthetic scenes', () => {
+  it('draws each file by its weight, synthetic scenes by their share, deterministically and resumably', async () => {
+    const [heavy, light, ...rest] = folder.good;
+    const files = [heavy!, light!, ...rest];
+    const weights = [6, 2, ...rest.map(() => 0)];
+    const options = {
+      files,
+      weights,
+      syntheticShare: 0.2,
+      seed: 4,
+      batchSize: 8,
+      samplesPerPatch: 16,
+      lrSize: 16,
+    };
+    const sampler = await createSampler({ ...options, thread: 'caller' });
+    const counts = new Map<string, number>();
+    const batches: TrainingBatch[] = [];
+    for (let i = 0; i < 25; i++) {
+      const batch = await sampler.next();
+      batches.push(batch);
+      for (const f of batch.files) {
+        const key = f.startsWith('synthetic:') ? 'synthetic' : f;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    const total = 25 * 8;
+    // 200 draws: synthetic ~0.2, heavy ~0.6, light ~0.2 (binomial sd about 0.03); zero weight never.
+    expect((counts.get('synthetic') ?? 0) / total).toBeGreaterThan(0.1);
+    expect((counts.get('synthetic') ?? 0) / total).toBeLessThan(0.3);
+    expect((counts.get(heavy!) ?? 0) / total).toBeGreaterThan(0.48);
+    expect((counts.get(light!) ?? 0) / total).toBeLessThan(0.3);
+    for (const f of rest) expect(counts.get(f)).toBeUndefined();
+    // The same seed gives the same batches, in the worker too; a restore continues exactly.
+    const again = await createSampler({ ...options });
+    sameBatch(batches[0]!, await again.next());
+    again.restore(batches[19]!.state);
+    sameBatch(batches[20]!, await again.next());
+    again.close();
+    sampler.close();
+  });
+
+  it('refuses weights that do not match the files, and a share outside 0-1', async () => {
+    await expect(
+      createSampler({ files: folder.good, weights: [1], seed: 1, batchSize: 1, thread: 'caller' }),
+    ).rejects.toThrow(/one finite weight >= 0 per file/);
+    await expect(
+      createSampler({ files: folder.good, syntheticShare: 1.5, seed: 1, batchSize: 1, thread: 'caller' }),
+    ).rejects.toThrow(/synthetic share must be 0-1/);
+    await expect(
+      createSampler({
+        files: folder.good,
+        weights: folder.good.map(() => 0),
+        seed: 1,
+        batchSize: 1,
+        thread: 'caller',
+      }),
+    ).rejects.toThrow(/weight 0/);
+  });
+});

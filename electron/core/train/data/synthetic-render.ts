@@ -1,0 +1,37 @@
+/**
+ * Renders synthetic scenes (synthetic-scene.ts) to pixels through sharp's librsvg, in whichever
+ * thread builds batches: a training sample's HR image, made on the fly and never stored.
+ */
+import sharp from 'sharp';
+import type { PixelBuffer } from '../../image/pixel-buffer.js';
+import { type SceneKind, synthesiseScene } from './synthetic-scene.js';
+
+export interface SyntheticImage
+  extends Pick<PixelBuffer, 'width' | 'height' | 'channels' | 'bitDepth' | 'data'> {
+  readonly kind: SceneKind;
+}
+
+/** Sides of the rendered scenes: at least a 48-pixel LR patch at x4 (192), up to twice that. */
+export const SYNTHETIC_SIDE = { min: 192, max: 384 } as const;
+
+export async function renderSynthetic(random: () => number): Promise<SyntheticImage> {
+  const side = Math.round(SYNTHETIC_SIDE.min + random() * (SYNTHETIC_SIDE.max - SYNTHETIC_SIDE.min));
+  const scene = synthesiseScene(random, side);
+  const { data, info } = await sharp(Buffer.from(scene.svg))
+    .flatten({ background: '#808080' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== side || info.height !== side || info.channels !== 3)
+    throw new Error(
+      `synthetic scene rendered as ${info.width}x${info.height}x${info.channels}, not ${side}x${side}x3`,
+    );
+  return {
+    kind: scene.kind,
+    width: side,
+    height: side,
+    channels: 3,
+    bitDepth: 8,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+}
