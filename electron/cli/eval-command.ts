@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { EvalDataError, findEvalSets } from '../core/eval/eval-sets.js';
+import { EvalDataError, resolveEvalSets } from '../core/eval/eval-sets.js';
 import { type EvalEvent, type EvalRun, evaluateSets, type Scores } from '../core/eval/evaluate.js';
 import { CLEAN, type Degradation, describeDegradation, parseDegradation } from '../core/image/degrade.js';
 import type { LiifEngine } from '../core/infer/liif-engine.js';
@@ -18,7 +18,9 @@ downsample of the HR image (rounded to 8 bit), PSNR on Y with the scale shaved a
   --bicubic-only     score only the bicubic baseline (no model needed)
   --data DIR         a folder of sets with HR/ subfolders (default ../shared/data/bench),
                      or a plain folder of images (scored as one set)
-  --sets A,B         sets to score (default Set5,Set14,B100, those present)
+  --sets A,B         sets to score (default Set5,Set14,B100, those present); besides the data
+                     folder's sets: detail (the held-out detail photos, ../shared/data/eval/detail),
+                     text (12 rendered text pages), or a path to a folder of images
   --scales 2,3,4     scales (default 2,3,4,6,8,12)
   --limit N          at most N images per set
   --float-lr         keep the LR input in float instead of rounding it to 8 bit
@@ -31,6 +33,7 @@ downsample of the HR image (rounded to 8 bit), PSNR on Y with the scale shaved a
 `;
 
 const DEFAULT_DATA = fileURLToPath(new URL('../../../shared/data/bench', import.meta.url));
+const DETAIL_DATA = fileURLToPath(new URL('../../../shared/data/eval/detail', import.meta.url));
 const DEFAULT_SETS = ['Set5', 'Set14', 'B100'];
 const DEFAULT_SCALES = [2, 3, 4, 6, 8, 12];
 
@@ -119,10 +122,10 @@ export async function evalCommand(
   const data = values.data ?? DEFAULT_DATA;
   const started = performance.now();
 
-  let sets: Awaited<ReturnType<typeof findEvalSets>>;
+  let sets: Awaited<ReturnType<typeof resolveEvalSets>>;
   try {
     const named = list(values.sets);
-    sets = await findEvalSets(data, named);
+    sets = await resolveEvalSets(data, named, { detail: DETAIL_DATA });
     if (!named && sets.some((s) => DEFAULT_SETS.includes(s.name)))
       sets = sets.filter((s) => DEFAULT_SETS.includes(s.name));
   } catch (err) {

@@ -5,6 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { collectInputs } from '../jobs/collect-inputs.js';
+import { evalTextPages } from './text-pages.js';
 
 export interface EvalSet {
   readonly name: string;
@@ -44,4 +45,39 @@ export async function findEvalSets(dir: string, names?: readonly string[]): Prom
     sets.push({ name, files });
   }
   return sets;
+}
+
+/** Where the named content sets come from (`liif eval --sets detail,text`). */
+export interface ContentSets {
+  /** Held-out detail photos (../shared/data/eval/detail): never trained or tuned on. */
+  readonly detail: string;
+}
+
+/**
+ * Sets by name, in the order asked: `detail` (the held-out detail photos), `text` (rendered text
+ * pages, text-pages.ts), a path (any name with a slash: a folder scored as one set named after
+ * it), or a set of the benchmark folder `benchDir`. Without names: the benchmark's sets.
+ */
+export async function resolveEvalSets(
+  benchDir: string,
+  names: readonly string[] | undefined,
+  content: ContentSets,
+): Promise<EvalSet[]> {
+  if (!names) return findEvalSets(benchDir);
+  const sets: EvalSet[] = [];
+  for (const name of names) {
+    if (name === 'text') sets.push({ name: 'text', files: await evalTextPages() });
+    else if (name === 'detail') sets.push({ ...(await plainSet(content.detail)), name: 'detail' });
+    else if (/[\\/]/.test(name)) sets.push(await plainSet(name));
+    else sets.push(...(await findEvalSets(benchDir, [name])));
+  }
+  return sets;
+}
+
+async function plainSet(dir: string): Promise<EvalSet> {
+  const root = resolve(dir);
+  if (!(await isDir(root))) throw new EvalDataError(`evaluation folder not found: ${root}`);
+  const { files } = await collectInputs([root], false);
+  if (files.length === 0) throw new EvalDataError(`no images in ${root}`);
+  return { name: basename(root), files };
 }

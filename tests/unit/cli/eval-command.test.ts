@@ -32,6 +32,26 @@ describe('liif eval', () => {
     await rm(models.root, { recursive: true, force: true });
   });
 
+  it('scores named content sets beside the benchmark: a folder by path, and the rendered text pages', async () => {
+    const args = ['eval', '--bicubic-only', '--data', join(root, 'bench'), '--scales', '2', '--json'];
+    const r = await liif([...args, '--sets', `SetB,${join(root, 'plain')},text`, '--limit', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const results = lastJson(r.stdout).results as Array<{
+      set: string;
+      images: number;
+      bicubic: { psnr: number };
+    }>;
+    expect(results.map((x) => [x.set, x.images])).toEqual([
+      ['SetB', 1],
+      ['plain', 1],
+      ['text', 2],
+    ]);
+    for (const x of results) expect(x.bicubic.psnr).toBeGreaterThan(10);
+    const missing = await liif([...args, '--sets', join(root, 'no-such-folder')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/evaluation folder not found/);
+  });
+
   it('prints a table and a JSON summary with model and bicubic numbers per set and scale', async () => {
     const r = await liif([
       'eval',
