@@ -1,5 +1,6 @@
 /**
- * `npx tsx tests/bench/data-throughput.ts [--data DIR] [--batches N] [--batch B] [--cache-mb MB]`
+ * `npx tsx tests/bench/data-throughput.ts [--data DIR] [--batches N] [--batch B] [--cache-mb MB]
+ *   [--synthetic SHARE]`
  *
  * Does the training data pipeline keep up with the optimiser? Measures, on the training photos
  * (default ../shared/data/train/photos):
@@ -28,13 +29,21 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '12' },
     batch: { type: 'string', default: '16' },
     'cache-mb': { type: 'string', default: '1500' },
+    /** Share of draws rendered as synthetic structure (synthetic-scene.ts) instead of read. */
+    synthetic: { type: 'string', default: '0' },
   },
 });
 const batches = Number(values.batches);
 const batchSize = Number(values.batch);
 const { files } = await collectInputs([values.data], false);
 console.log(`${files.length} images in ${values.data}; batch ${batchSize}, ${batches} batches per phase`);
-const options = { files, batchSize, seed: 1, cacheBytes: Number(values['cache-mb']) * 1e6 };
+const options = {
+  files,
+  batchSize,
+  seed: 1,
+  cacheBytes: Number(values['cache-mb']) * 1e6,
+  syntheticShare: Number(values.synthetic),
+};
 
 // 1. Data alone, no prefetch: cold cache (first epoch, every draw a new file), then warm.
 const solo = await createSampler({ ...options, prefetch: 0 });
