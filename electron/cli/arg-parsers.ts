@@ -1,4 +1,6 @@
 /** Validating parsers for command-line values: each failure is a UsageError naming the flag. */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PROVIDER_CHOICES, type ProviderChoice } from '../core/infer/onnx-runtime.js';
 import { UsageError } from './size-args.js';
 
@@ -48,4 +50,29 @@ export function averageDecayArg(value: string | undefined, flag: string): number
 
 export function providerArg(value: string | undefined, fallback: ProviderChoice): ProviderChoice {
   return oneOf<ProviderChoice>(value, PROVIDER_CHOICES, '--provider') ?? fallback;
+}
+
+/**
+ * `DIR` or `DIR:WEIGHT`. A folder whose own name ends in ":<number>" is taken as it is when it
+ * exists (Windows drive letters, as in C:\\photos, never end in a number).
+ */
+export async function dataFolderArg(text: string): Promise<{ dir: string; weight?: number }> {
+  const match = /^(.+):([0-9]*\.?[0-9]+)$/.exec(text);
+  if (!match || (await isDirectory(resolve(text)))) return { dir: resolve(text) };
+  const weight = Number(match[2]);
+  if (!(weight > 0)) throw new UsageError(`--data ${text}: the weight after ':' must be above 0`);
+  return { dir: resolve(match[1]!), weight };
+}
+
+const isDirectory = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+export function shareArg(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const share = Number(text);
+  if (!(share >= 0 && share <= 1)) throw new UsageError(`${flag} must be a share from 0 to 1 (got ${text})`);
+  return share;
 }

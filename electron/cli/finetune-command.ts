@@ -15,6 +15,7 @@ import { defaultModelRoots, userModelsDir } from '../core/model/model-registry.j
 import { checkRunName } from '../shared/model-name.js';
 import {
   averageDecayArg,
+  dataFolderArg,
   intInRange,
   oneOf,
   positiveInt,
@@ -29,7 +30,9 @@ export const FINETUNE_HELP = `Usage: liif finetune --data <dir> --name <model na
 Teaches a model your own photos and saves the result as a new model in your models folder
 (listed by "liif models", used with "liif upscale --model <name>").
 
-  --data DIR          folder of your photos (any sizes; repeat for several folders)
+  --data DIR[:W]      folder of your photos (any sizes; repeat for several folders). :W weighs a
+                      folder's share of the training draws (a folder without :W weighs 1);
+                      without any :W every photo is drawn equally often
   --name NAME         name of the new model
   --from MODEL        base model (name or folder; default: the default model)
   --minutes M | --steps N   budget (default 10 minutes, counted across pauses)
@@ -163,6 +166,8 @@ export async function finetuneCommand(
     else if (e.kind === 'saving') log(`saving ${e.dir}`);
     else trainLog(e);
   };
+  const folders = await Promise.all((values.data ?? []).map(dataFolderArg));
+  const weighted = folders.some((f) => f.weight !== undefined);
   let result: FinetuneResult;
   try {
     result = values.resume
@@ -170,7 +175,8 @@ export async function finetuneCommand(
       : await startFinetune(
           {
             name: values.name,
-            folders: values.data ?? [],
+            folders: folders.map((f) => f.dir),
+            ...(weighted ? { folderWeights: folders.map((f) => f.weight ?? 1) } : {}),
             recursive: values.recursive === true,
             from: values.from,
             budget: budget ?? { minutes: 10 },

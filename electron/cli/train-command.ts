@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RECIPE, type DegradeRecipe } from '../core/image/degrade.js';
@@ -16,15 +15,18 @@ import { exportModelDir } from '../core/model/export-model.js';
 import { loadModelDir } from '../core/model/model-dir.js';
 import { defaultModelRoots, resolveModel } from '../core/model/model-registry.js';
 import { randomWeights } from '../core/model/random-weights.js';
+import { folderWeights } from '../core/train/data/folder-weights.js';
 import { splitHoldout } from '../core/train/data/holdout.js';
 import { type TrainConfig, train } from '../core/train/trainer.js';
 import {
   averageDecayArg,
+  dataFolderArg,
   intInRange,
   oneOf,
   positiveInt,
   positiveNumber,
   providerArg,
+  shareArg,
 } from './arg-parsers.js';
 import { UsageError } from './size-args.js';
 import { abortOnSigint, trainProgressLogger } from './train-progress.js';
@@ -134,7 +136,7 @@ export async function trainCommand(
           : undefined;
   if (!schedule) throw new UsageError('--schedule is step, cosine or constant');
 
-  const sources = await Promise.all(values.data.map(dataSourceArg));
+  const sources = await Promise.all(values.data.map(dataFolderArg));
   const dataDirs = sources.map((d) => d.dir);
   const dataDir = dataDirs.join(', ');
   const out = resolve(values.out ?? join('models', `${basename(dataDirs[0]!)}-liif`));
@@ -156,7 +158,12 @@ export async function trainCommand(
     files: perFolder[i]!.length,
     weight: d.weight ?? 1,
   }));
-  const trainWeights = weighted ? folderWeights(split.train, perFolder, dataSources) : undefined;
+  let trainWeights: number[] | undefined;
+  try {
+    trainWeights = weighted ? folderWeights(split.train, dataSources) : undefined;
+  } catch (err) {
+    throw new UsageError(`--data: ${(err as Error).message}`);
+  }
   const syntheticShare = shareArg(values.synthetic, '--synthetic') ?? 0;
   const fromDir = values.from ? await resolveModel(values.from, defaultModelRoots()) : undefined;
   const from = fromDir ? await loadModelDir(fromDir) : undefined;
@@ -272,52 +279,4 @@ function degradeArg(recipe: string | undefined, cleanShare: string | undefined):
   if (!(share >= 0 && share <= 1))
     throw new UsageError(`--clean-share is a share from 0 to 1 (got "${cleanShare}")`);
   return { ...DEFAULT_RECIPE, cleanShare: share };
-}
-
-/**
- * `DIR` or `DIR:WEIGHT`. A folder whose own name ends in ":<number>" is taken as it is when it
- * exists (Windows drive letters, as in C:\\photos, never end in a number).
- */
-async function dataSourceArg(text: string): Promise<{ dir: string; weight?: number }> {
-  const match = /^(.+):([0-9]*\.?[0-9]+)$/.exec(text);
-  if (!match || (await isDirectory(resolve(text)))) return { dir: resolve(text) };
-  const weight = Number(match[2]);
-  if (!(weight > 0)) throw new UsageError(`--data ${text}: the weight after ':' must be above 0`);
-  return { dir: resolve(match[1]!), weight };
-}
-
-const isDirectory = (path: string) =>
-  stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-
-/**
- * Per-file weights that give each folder its weight's share of the draws: a folder's weight
- * spread evenly over its training files. A file found under two folders counts for the first.
- */
-function folderWeights(
-  trainFiles: readonly string[],
-  perFolder: ReadonlyArray<readonly string[]>,
-  sources: ReadonlyArray<{ readonly dir: string; readonly weight: number }>,
-): number[] {
-  const folderOf = new Map<string, number>();
-  perFolder.forEach((list, i) => {
-    for (const file of list) if (!folderOf.has(file)) folderOf.set(file, i);
-  });
-  const counts = sources.map(() => 0);
-  for (const file of trainFiles) counts[folderOf.get(file)!]! += 1;
-  for (const [i, source] of sources.entries())
-    if (counts[i] === 0) throw new UsageError(`--data ${source.dir}: no training images there`);
-  return trainFiles.map((file) => {
-    const i = folderOf.get(file)!;
-    return sources[i]!.weight / counts[i]!;
-  });
-}
-
-function shareArg(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const share = Number(text);
-  if (!(share >= 0 && share <= 1)) throw new UsageError(`${flag} must be a share from 0 to 1 (got ${text})`);
-  return share;
 }

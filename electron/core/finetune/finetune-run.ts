@@ -75,6 +75,9 @@ export interface FinetuneRun {
   readonly version: 1;
   readonly name: string;
   readonly folders: readonly string[];
+  /** The request's folder weights, and what they make per training file (the sampler's weights). */
+  readonly folderWeights?: readonly number[];
+  readonly trainWeights?: readonly number[];
   readonly recursive: boolean;
   readonly baseName: string;
   readonly baseDir: string;
@@ -137,6 +140,15 @@ function runProblem(text: string, name: string): string | { run: FinetuneRun } {
   for (const key of ['trainFiles', 'holdoutFiles', 'folders'] as const)
     if (!Array.isArray(run[key]) || !run[key].every((f) => typeof f === 'string'))
       return `"${key}" is not a list of paths`;
+  if (
+    run.trainWeights !== undefined &&
+    !(
+      Array.isArray(run.trainWeights) &&
+      run.trainWeights.length === run.trainFiles?.length &&
+      run.trainWeights.every((w) => typeof w === 'number' && w >= 0)
+    )
+  )
+    return '"trainWeights" is not one weight per training file';
   for (const key of ['baseDir', 'baseName', 'createdAt', 'mode'] as const)
     if (typeof run[key] !== 'string') return `"${key}" is missing`;
   if (typeof run.knobs !== 'object' || run.knobs === null) return '"knobs" is missing';

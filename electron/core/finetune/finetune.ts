@@ -10,12 +10,14 @@
  * the first held-out images (train/validation.ts). Its step-0 point is the base model's score.
  */
 import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { checkModelName } from '../../shared/model-name.js';
 import { checkRecipe, DEFAULT_RECIPE, type DegradeRecipe } from '../image/degrade.js';
 import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
 import type { ModelManifest } from '../model/model-manifest.js';
 import { listModels, resolveModel } from '../model/model-registry.js';
+import { folderWeights } from '../train/data/folder-weights.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
 import type { ValidationScore } from '../train/validation.js';
@@ -71,6 +73,11 @@ export const DEFAULT_KNOBS: Readonly<Record<FinetuneMode, FinetuneKnobs>> = { fu
 export interface FinetuneRequest {
   readonly name: string;
   readonly folders: readonly string[];
+  /**
+   * One weight per folder, in the same order (each above 0): a folder's share of the training
+   * draws, whatever its size (folder-weights.ts). Absent: every photo equally often.
+   */
+  readonly folderWeights?: readonly number[];
   readonly recursive?: boolean;
   /** Base model: a name in the model roots or a folder (default: the default model). */
   readonly from?: string;
@@ -175,10 +182,14 @@ export async function startFinetune(
     holdout,
     seed,
   );
+  const trainWeights = request.folderWeights
+    ? weighFolders(split.train, request.folders, request.folderWeights)
+    : undefined;
   const run: FinetuneRun = {
     version: 1,
     name,
     folders: report.folders,
+    ...(trainWeights ? { folderWeights: [...(request.folderWeights ?? [])], trainWeights } : {}),
     recursive,
     baseName: base.manifest.name,
     baseDir,
@@ -195,6 +206,24 @@ export async function startFinetune(
   await saveRun(env.modelsDir, run);
   callbacks.onEvent?.({ kind: 'run', run, resumed: false });
   return execute(run, base, false, env, callbacks);
+}
+
+/** Per-file weights for the request's folder weights; a mismatch is the caller's mistake, said plainly. */
+function weighFolders(
+  files: readonly string[],
+  folders: readonly string[],
+  weights: readonly number[],
+): number[] {
+  if (weights.length !== folders.length)
+    throw new RangeError(`${weights.length} folder weights for ${folders.length} folders`);
+  try {
+    return folderWeights(
+      files,
+      folders.map((dir, i) => ({ dir: resolve(dir), weight: weights[i]! })),
+    );
+  } catch (err) {
+    throw new FinetuneError('no-images', (err as Error).message);
+  }
 }
 
 /**
@@ -251,6 +280,7 @@ async function execute(
     queries: knobs.queries,
     cropCandidates: knobs.cropCandidates ?? 1,
     ...(knobs.degrade ? { degrade: knobs.degrade } : {}),
+    ...(run.trainWeights ? { trainWeights: run.trainWeights } : {}),
     schedule: {
       ...(knobs.decay === 'cosine'
         ? { kind: 'cosine-over-budget', base: knobs.learningRate, min: 0 }

@@ -39,6 +39,7 @@ export async function saveModel(
         kind: 'finetune',
         data: run.folders.join(', '),
         folders: run.folders,
+        ...(run.folderWeights ? { folderWeights: run.folderWeights } : {}),
         recursive: run.recursive,
         baseModel: run.baseName,
         baseModelDir: run.baseDir,

@@ -113,6 +113,37 @@ describe('liif finetune', () => {
     });
   });
 
+  it('--data DIR:W weighs each folder and records the weights in the saved model', async () => {
+    const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
+    const more = await mkdtemp(join(tmpdir(), 'liif-cli-more-'));
+    await makePhotoFolder(more);
+    const args = [
+      'finetune',
+      '--data',
+      `${photos}:3`,
+      '--data',
+      more,
+      '--from',
+      base.dir,
+      '--steps',
+      '1',
+      '--lr-size',
+      '16',
+    ];
+    const r = await liif([...args, '--name', 'weighted'], { LIIF_MODELS_DIR: userModels });
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(userModels, 'weighted', 'model.json'), 'utf8'));
+    expect(manifest.training.folders).toEqual([photos, more]);
+    expect(manifest.training.folderWeights).toEqual([3, 1]);
+    const bad = await liif(
+      ['finetune', '--data', `${photos}:-1`, '--name', 'bad', '--from', base.dir, '--steps', '1'],
+      {
+        LIIF_MODELS_DIR: userModels,
+      },
+    );
+    expect(bad.code).not.toBe(0);
+  });
+
   it('resumes after the process is killed mid-run', async () => {
     const userModels = await mkdtemp(join(tmpdir(), 'liif-cli-user-'));
     const env = { ...process.env, LIIF_MODELS_DIR: userModels };
