@@ -5,7 +5,7 @@
 // libraries (libonnxruntime_providers_{cuda,shared,tensorrt}.so) are too large for npm: its postinstall
 // script (node_modules/onnxruntime-node/script/install.js) downloads them from NuGet
 // (Microsoft.ML.OnnxRuntime.Gpu.Linux, same version as onnxruntime-node).
-// This project's package.json (allowScripts, honoured from npm 11.16) denies that script, so that
+// This project's package.json (allowScripts, which npm honours from 11.16) denies that script, so that
 // `npm install`/`npm ci` never downloads them. This script runs that install script with
 // ONNXRUNTIME_NODE_INSTALL_CUDA=v12. Not ONNXRUNTIME_NODE_INSTALL=cuda12: in onnxruntime-node 1.30.0
 // parseInstallFlag() drops that value (no `return flag`), and the script then exits 0 having done nothing.

@@ -66,12 +66,12 @@ describe('install configuration', () => {
 
   it('the npm running here is one that honours allowScripts (engines.npm), as README says', async () => {
     const minimum = /^>=(\d+\.\d+)$/.exec(pkg.engines.npm)?.[1];
-    expect(minimum).toBe('11.16');
+    expect(minimum).toBe('11.18');
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     expect(readme).toContain(`npm ${minimum} or newer`);
     const { stdout } = await run('npm', ['--version'], { cwd: ROOT });
     const [major, minor] = stdout.trim().split('.').map(Number);
-    expect(major! > 11 || (major === 11 && minor! >= 16), `npm ${stdout.trim()}`).toBe(true);
+    expect(major! > 11 || (major === 11 && minor! >= 18), `npm ${stdout.trim()}`).toBe(true);
   });
 
   it('a fresh install of onnxruntime-node with our allowScripts runs no install script and downloads nothing', async () => {
