@@ -154,6 +154,7 @@ export async function finetuneCommand(
 
   const json = values.json === true;
   const log = (line: string) => (json ? io.stderr : io.stdout).write(`${line}\n`);
+  const folders = await Promise.all((values.data ?? []).map(dataFolderArg));
   const { signal, dispose } = abortOnSigint(log);
   const trainLog = trainProgressLogger(log);
   const onEvent = (e: FinetuneEvent) => {
@@ -166,7 +167,6 @@ export async function finetuneCommand(
     else if (e.kind === 'saving') log(`saving ${e.dir}`);
     else trainLog(e);
   };
-  const folders = await Promise.all((values.data ?? []).map(dataFolderArg));
   const weighted = folders.some((f) => f.weight !== undefined);
   let result: FinetuneResult;
   try {

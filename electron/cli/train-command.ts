@@ -15,7 +15,7 @@ import { exportModelDir } from '../core/model/export-model.js';
 import { loadModelDir } from '../core/model/model-dir.js';
 import { defaultModelRoots, resolveModel } from '../core/model/model-registry.js';
 import { randomWeights } from '../core/model/random-weights.js';
-import { folderWeights } from '../core/train/data/folder-weights.js';
+import { folderWeights, keepEveryFolderTraining } from '../core/train/data/folder-weights.js';
 import { splitHoldout } from '../core/train/data/holdout.js';
 import { type TrainConfig, train } from '../core/train/trainer.js';
 import {
@@ -37,7 +37,7 @@ export const TRAIN_HELP = `Usage: liif train --data <dir> [options]
                       repeat it to train on several folders. :W weighs a folder's share of the
                       samples (e.g. --data photos:1 --data detail:2 draws detail twice as often
                       as photos, whatever their sizes; a folder without :W weighs 1). Without any
-                      :W every image is drawn equally often, once per epoch
+                      :W (or --synthetic) every image is drawn equally often, once per epoch
   --synthetic S       share of samples (0-1) drawn from rendered structure instead (bricks, tiles,
                       window facades, grids, straight and curved lines, lettering, under random
                       perspective; default 0)
@@ -151,8 +151,9 @@ export async function trainCommand(
   if (files.length === 0) throw new UsageError(`no images found in ${dataDir}`);
   const degrade = degradeArg(values.degrade, values['clean-share']);
   const seed = intInRange(values.seed, '--seed', 0, 2 ** 31) ?? 0;
-  const split = splitHoldout(files, positiveNumber(values.holdout, '--holdout') ?? 0.1, seed);
   const weighted = sources.some((d) => d.weight !== undefined);
+  const everySplit = splitHoldout(files, positiveNumber(values.holdout, '--holdout') ?? 0.1, seed);
+  const split = weighted ? keepEveryFolderTraining(everySplit, sources) : everySplit;
   const dataSources = sources.map((d, i) => ({
     dir: d.dir,
     files: perFolder[i]!.length,

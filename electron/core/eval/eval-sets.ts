@@ -64,12 +64,19 @@ export async function resolveEvalSets(
   content: ContentSets,
 ): Promise<EvalSet[]> {
   if (!names) return findEvalSets(benchDir);
+  const isContent = (name: string) => name === 'text' || name === 'detail' || /[\\/]/.test(name);
+  const benchNames = names.filter((name) => !isContent(name));
+  // One look at the benchmark folder for all its names: a plain folder there is one set, once.
+  const bench = benchNames.length > 0 ? await findEvalSets(benchDir, benchNames) : [];
   const sets: EvalSet[] = [];
   for (const name of names) {
     if (name === 'text') sets.push({ name: 'text', files: await evalTextPages() });
     else if (name === 'detail') sets.push({ ...(await plainSet(content.detail)), name: 'detail' });
-    else if (/[\\/]/.test(name)) sets.push(await plainSet(name));
-    else sets.push(...(await findEvalSets(benchDir, [name])));
+    else if (isContent(name)) sets.push(await plainSet(name));
+    else {
+      const set = bench.find((s) => s.name === name) ?? (bench.length === 1 ? bench[0] : undefined);
+      if (set && !sets.includes(set)) sets.push(set);
+    }
   }
   return sets;
 }

@@ -99,17 +99,26 @@ export const EVAL_TEXT_PAGES = { count: 12, seed: 1000 } as const;
 export async function evalTextPages(): Promise<string[]> {
   const { count, seed } = EVAL_TEXT_PAGES;
   const dir = join(tmpdir(), `liif-eval-text-pages-v1-${seed}-${count}`);
-  const pages = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.png'));
-  if (pages.length !== count) {
-    // Rendered beside and renamed into place, so a second evaluation never reads half a set.
-    const partial = `${dir}.partial-${process.pid}`;
+  const complete = async () =>
+    (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.png')).length === count;
+  if (!(await complete())) {
+    // Rendered beside and renamed into place, so no evaluation ever reads half a set; a complete
+    // set already in place is never removed (another evaluation may be reading it).
+    const partial = `${dir}.partial-${process.pid}-${Date.now()}`;
     await writeTextPages(partial, count, seed);
-    await rm(dir, { recursive: true, force: true });
-    await rename(partial, dir).catch(async (err: NodeJS.ErrnoException) => {
-      // Another evaluation renamed its identical pages into place first.
-      if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
-      await rm(partial, { recursive: true, force: true });
-    });
+    const placed = await rename(partial, dir).then(
+      () => true,
+      () => false,
+    );
+    if (!placed) {
+      // Someone else's pages are there (the same pages), or a damaged folder from a crash.
+      if (!(await complete())) {
+        await rm(dir, { recursive: true, force: true });
+        await rename(partial, dir);
+      } else {
+        await rm(partial, { recursive: true, force: true });
+      }
+    }
   }
   return Array.from({ length: count }, (_, i) => join(dir, `page_${String(i + 1).padStart(3, '0')}.png`));
 }

@@ -17,7 +17,7 @@ import type { ProviderChoice } from '../infer/onnx-runtime.js';
 import { type LoadedModel, loadModelDir } from '../model/model-dir.js';
 import type { ModelManifest } from '../model/model-manifest.js';
 import { listModels, resolveModel } from '../model/model-registry.js';
-import { folderWeights } from '../train/data/folder-weights.js';
+import { folderWeights, keepEveryFolderTraining } from '../train/data/folder-weights.js';
 import { splitHoldout } from '../train/data/holdout.js';
 import { type TrainConfig, type TrainEvent, type TrainHistory, train } from '../train/trainer.js';
 import type { ValidationScore } from '../train/validation.js';
@@ -177,11 +177,17 @@ export async function startFinetune(
   const degrade = baseDegradations(base.manifest);
   const seed = request.seed ?? 0;
   const holdout = request.holdout ?? 0.1;
-  const split = splitHoldout(
+  const everySplit = splitHoldout(
     report.usable.map((im) => im.path),
     holdout,
     seed,
   );
+  const split = request.folderWeights
+    ? keepEveryFolderTraining(
+        everySplit,
+        request.folders.map((dir) => ({ dir: resolve(dir) })),
+      )
+    : everySplit;
   const trainWeights = request.folderWeights
     ? weighFolders(split.train, request.folders, request.folderWeights)
     : undefined;

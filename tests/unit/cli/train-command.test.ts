@@ -32,31 +32,10 @@ describe('liif train', () => {
   it('--schedule cosine anneals over --minutes when no --steps is given, over --steps otherwise', async () => {
     const args = ['train', '--data', photos, '--from', base.dir, '--batch', '2', '--lr-size', '16'];
     const byTime = await mkdtemp(join(tmpdir(), 'liif-cli-train-out-'));
-    const r = await liif([
-      ...args,
-      '--out',
-      byTime,
-      '--queries',
-      '64',
-      '--schedule',
-      'cosine',
-      '--lr',
-      '2e-4',
-    ]);
+    const cosine = [...args, '--out', byTime, '--queries', '64', '--schedule', 'cosine', '--lr', '2e-4'];
+    const r = await liif(cosine);
     expect(r.code).toBe(2); // neither --steps nor --minutes
-    const timed = await liif([
-      ...args,
-      '--out',
-      byTime,
-      '--queries',
-      '64',
-      '--schedule',
-      'cosine',
-      '--lr',
-      '2e-4',
-      '--minutes',
-      '0.02',
-    ]);
+    const timed = await liif([...cosine, '--minutes', '0.02']);
     expect(timed.code, timed.stderr).toBe(0);
     const config = (await loadCheckpoint(join(byTime, 'checkpoint.safetensors'))).info.config;
     expect(config.schedule).toEqual({ kind: 'cosine-over-budget', base: 2e-4, min: 2e-6 });

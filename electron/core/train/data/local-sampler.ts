@@ -20,7 +20,7 @@ import { DEFAULT_CACHE_BYTES, ImageCache } from './image-cache.js';
 import { makePatchSample, type PatchOptions } from './patch-sample.js';
 import { permutation, STREAM, streamRandom } from './prng.js';
 import type { Sampler, SamplerOptions, SamplerState, TrainingBatch } from './sampler.js';
-import { renderSynthetic } from './synthetic-render.js';
+import { renderSynthetic, SYNTHETIC_MIN_SIDE } from './synthetic-render.js';
 
 interface Built {
   readonly batch: TrainingBatch;
@@ -113,6 +113,10 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
     );
 
   const mixed = weights !== undefined || share > 0;
+  // Scenes big enough for the largest HR crop (lrSize x scaleMax), and up to twice that.
+  const syntheticSide = Math.max(SYNTHETIC_MIN_SIDE, Math.ceil(lrSize * patch.scaleMax));
+  const weightOf = new Map(usable.map((path, i) => [path, usableWeights[i]!]));
+  let brokenWeight = 0;
   // Cumulative weights of the usable files, for the weighted draw's binary search.
   const cumulative = new Float64Array(usableWeights.length);
   usableWeights.reduce((sum, w, i) => (cumulative[i] = sum + w), 0);
@@ -161,6 +165,7 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
     } catch (err) {
       if (!broken.has(path)) {
         broken.add(path);
+        brokenWeight += weightOf.get(path) ?? 0;
         fail(path, err);
       }
       return undefined;
@@ -178,6 +183,8 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
     let cursor = start.cursor;
     while (files.length < batchSize) {
       if (broken.size === n) throw new Error('none of the training images could be decoded');
+      if (mixed && share === 0 && brokenWeight >= totalWeight)
+        throw new Error('none of the training images with a weight above 0 could be decoded');
       const draws = Array.from({ length: batchSize - files.length }, (_, i) => cursor + i);
       cursor += draws.length;
       // Decode the draws' files in parallel; assemble in draw order so the result is deterministic.
@@ -186,7 +193,7 @@ export async function createLocalSampler(options: SamplerOptions): Promise<Sampl
         draws.map((k, i) => {
           const source = sources[i];
           return source === undefined
-            ? renderSynthetic(streamRandom(seed, STREAM.synthetic, k))
+            ? renderSynthetic(streamRandom(seed, STREAM.synthetic, k), syntheticSide)
             : load(source);
         }),
       );

@@ -11,11 +11,15 @@ export interface SyntheticImage
   readonly kind: SceneKind;
 }
 
-/** Sides of the rendered scenes: at least a 48-pixel LR patch at x4 (192), up to twice that. */
-export const SYNTHETIC_SIDE = { min: 192, max: 384 } as const;
+/** The smallest scene side: a 48-pixel LR patch at x4. */
+export const SYNTHETIC_MIN_SIDE = 192;
 
-export async function renderSynthetic(random: () => number): Promise<SyntheticImage> {
-  const side = Math.round(SYNTHETIC_SIDE.min + random() * (SYNTHETIC_SIDE.max - SYNTHETIC_SIDE.min));
+/** A scene of `minSide` to twice that per side (the sampler passes its largest HR crop). */
+export async function renderSynthetic(
+  random: () => number,
+  minSide = SYNTHETIC_MIN_SIDE,
+): Promise<SyntheticImage> {
+  const side = Math.round(minSide * (1 + random()));
   const scene = synthesiseScene(random, side);
   const { data, info } = await sharp(Buffer.from(scene.svg))
     .flatten({ background: '#808080' })

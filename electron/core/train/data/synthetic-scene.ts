@@ -39,7 +39,7 @@ const multiply = (a: Matrix3, b: Matrix3): Matrix3 =>
 
 /**
  * A plane tilted away from the viewer: rotation, scale and a perspective term about the canvas
- * centre. The perspective is bounded so w stays above 0.3 over the drawn area (three canvas sides
+ * centre. The perspective is bounded so w stays above 0.2 over the drawn area (three canvas sides
  * across): no point crosses the horizon.
  */
 export function randomHomography(random: () => number, side: number): Homography {

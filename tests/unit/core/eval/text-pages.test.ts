@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -30,7 +30,9 @@ describe('rendered text pages', () => {
     expect(pages).toHaveLength(EVAL_TEXT_PAGES.count);
     const meta = await sharp(pages[0]!).metadata();
     expect(meta.width).toBeGreaterThanOrEqual(480);
+    const written = (await stat(pages[0]!)).mtimeMs;
     expect(await evalTextPages()).toEqual(pages);
+    expect((await stat(pages[0]!)).mtimeMs).toBe(written);
     const sets = await resolveEvalSets('/nonexistent', ['text'], { detail: '/nonexistent' });
     expect(sets).toEqual([{ name: 'text', files: pages }]);
   });

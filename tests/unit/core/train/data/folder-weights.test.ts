@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderWeights } from '../../../../../electron/core/train/data/folder-weights.js';
+import {
+  folderWeights,
+  keepEveryFolderTraining,
+} from '../../../../../electron/core/train/data/folder-weights.js';
 
 describe('folderWeights', () => {
   const photos = join('/data', 'photos');
@@ -54,5 +57,16 @@ describe('folderWeights', () => {
     expect(() => folderWeights(files, [{ dir: photos, weight: 1 }])).toThrow(
       /in none of the weighted folders/,
     );
+  });
+
+  it('keeps one training image in a folder whose images were all held out', () => {
+    const split = { train: [files[0]!, files[1]!], holdout: [files[2]!, files[3]!] };
+    const folders = [{ dir: photos }, { dir: detail }];
+    expect(keepEveryFolderTraining(split, folders)).toEqual({
+      train: [files[0], files[1], files[3]],
+      holdout: [files[2]],
+    });
+    const fine = { train: [files[0]!, files[3]!], holdout: [files[1]!] };
+    expect(keepEveryFolderTraining(fine, folders)).toBe(fine);
   });
 });
