@@ -45,7 +45,7 @@ def main():
         'fromStep': base, 'steps': steps, 'samples': log['samples'], 'seconds': round(log['train_seconds'], 1),
         'device': log.get('device', ''), 'torch': log['torch'], 'batch': args['batch'], 'queries': args['queries'],
         'lr': args['lr'], 'finalLr': args['final_lr'], 'schedule': 'warm-up then cosine over wall-clock time',
-        'ema': args['ema'], 'cropCandidates': args['crop_candidates'],
+        'ema': args['ema'], 'cropCandidates': args['crop_candidates'], 'degrade': args.get('degrade', 'off'),
         'data': f"{log['images']} lossless crops, {log['megapixels']:.1f} MP (scripts/gpu/prepare_data.py)",
     })
     write_safetensors(checkpoint, tensors, {'format': meta['format'], 'info': json.dumps(info)})

@@ -4,6 +4,8 @@ given weights and compares it with a PNG written by `liif upscale` from the same
 
     node bin/liif.js upscale in.png --model models/liif-edsr-baseline --width W --height H -o /tmp/p
     python3 scripts/gpu/parity.py in.png /tmp/p/<output>.png models/liif-edsr-baseline/weights.safetensors
+
+Either decoder: weights with LMF's latent MLP (models/liif-edsr-lmf) are run as LmfLiif.
 """
 import os
 import sys
@@ -13,7 +15,7 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif_torch import Liif, load_weights, read_safetensors  # noqa: E402
+from liif_torch import load_weights, model_for, read_safetensors  # noqa: E402
 
 
 def upscale(model, lr, out_h, out_w):
@@ -30,8 +32,9 @@ def upscale(model, lr, out_h, out_w):
 
 def main():
     source, ours, weights = sys.argv[1:4]
-    model = Liif()
-    load_weights(model, read_safetensors(weights)[0])
+    tensors = read_safetensors(weights)[0]
+    model = model_for(tensors)
+    load_weights(model, tensors)
     lr = torch.from_numpy(np.asarray(Image.open(source).convert('RGB'))).permute(2, 0, 1)[None].float() / 255
     reference = np.asarray(Image.open(ours).convert('RGB')).astype(np.float64)
     mine = upscale(model, lr, reference.shape[0], reference.shape[1]) * 255

@@ -31,7 +31,8 @@ from PIL import Image
 BICUBIC = getattr(Image, 'Resampling', Image).BICUBIC
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liif_torch import Liif, load_weights, read_safetensors, state_numpy, write_safetensors  # noqa: E402
+import degrade  # noqa: E402
+from liif_torch import load_weights, model_for, read_safetensors, state_numpy, write_safetensors  # noqa: E402
 
 
 def crop_detail(img, y0, x0, side):
@@ -47,9 +48,9 @@ def crop_detail(img, y0, x0, side):
 
 
 class Samples(torch.utils.data.IterableDataset):
-    def __init__(self, images, seed, lr_size=48, queries=2304, candidates=4, scale=(1.0, 4.0)):
+    def __init__(self, images, seed, lr_size=48, queries=2304, candidates=4, scale=(1.0, 4.0), recipe=None):
         self.images, self.seed, self.lr_size, self.queries = images, seed, lr_size, queries
-        self.candidates, self.scale = candidates, scale
+        self.candidates, self.scale, self.recipe = candidates, scale, recipe
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
@@ -82,7 +83,11 @@ class Samples(torch.utils.data.IterableDataset):
         if flips[2]:
             patch = patch.transpose(1, 0, 2)
         patch = np.ascontiguousarray(patch)
-        lr = np.asarray(Image.fromarray(patch).resize((n, n), BICUBIC))
+        chain = degrade.draw(self.recipe, rng) if self.recipe else None
+        source = degrade.gaussian_blur(patch, chain[0]) if chain else patch
+        lr = np.asarray(Image.fromarray(source).resize((n, n), BICUBIC))
+        if chain:
+            lr = degrade.degrade_lr(lr, chain, rng)
         picks = rng.choice(side * side, self.queries, replace=False)
         py, px = picks // side, picks % side
         centres = (-1 + (2 * np.arange(side) + 1) / side).astype(np.float32)
@@ -118,6 +123,9 @@ def main():
     p.add_argument('--workers', type=int, default=max(1, (os.cpu_count() or 2) - 2))
     p.add_argument('--save-every', type=float, default=90)
     p.add_argument('--seed', type=int, default=1)
+    p.add_argument('--degrade', choices=['off', 'photo'], default='off',
+                   help="photo: degrade each LR like a real photo (degrade.py, as liif train --degrade photo)")
+    p.add_argument('--clean-share', type=float, default=degrade.DEFAULT_RECIPE['cleanShare'])
     p.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -133,13 +141,14 @@ def main():
     pixels = sum(i.shape[0] * i.shape[1] for i in images)
     print(f'{len(images)} images, {pixels / 1e6:.1f} MP, decoded in {time.time() - began:.1f} s', flush=True)
     loader = torch.utils.data.DataLoader(
-        Samples(images, args.seed, queries=args.queries, candidates=args.crop_candidates),
+        Samples(images, args.seed, queries=args.queries, candidates=args.crop_candidates,
+                recipe={**degrade.DEFAULT_RECIPE, 'cleanShare': args.clean_share} if args.degrade == 'photo' else None),
         batch_size=args.batch, num_workers=args.workers, pin_memory=dev.type == 'cuda', prefetch_factor=8,
         persistent_workers=True, multiprocessing_context='fork')
     batches = iter(loader)  # fork the workers before CUDA starts in this process
 
-    model = Liif().to(dev)
     start, start_meta = read_safetensors(args.start)
+    model = model_for(start).to(dev)
     load_weights(model, start)
     params = [q for q in model.parameters()]
     names = [n for n, _ in model.named_parameters()]
