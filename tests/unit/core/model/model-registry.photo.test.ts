@@ -13,7 +13,7 @@ import { cropRgb } from '../../../../electron/core/image/float-image.js';
 import { readImage } from '../../../../electron/core/image/read-image.js';
 import type { LiifEngine } from '../../../../electron/core/infer/liif-engine.js';
 import { openModel } from '../../../../electron/core/infer/open-model.js';
-import { EDSR_BASELINE_LIIF } from '../../../../electron/core/model/architecture.js';
+import { EDSR_BASELINE_LMF } from '../../../../electron/core/model/architecture.js';
 import { loadModelDir } from '../../../../electron/core/model/model-dir.js';
 import { PHOTO_MODEL_NAME } from '../../../../electron/shared/vocabulary.js';
 
@@ -23,9 +23,9 @@ const SET14 = join(ROOT, '../shared/data/bench/Set14/HR');
 
 // Committed with the repository: a checkout without it is broken, so these checks never skip.
 describe('the shipped photo model', () => {
-  it('is the EDSR-baseline LIIF and records its degradations', async () => {
+  it('is the EDSR-baseline LIIF with the fast LMF decoder and records its degradations', async () => {
     const model = await loadModelDir(PHOTO);
-    expect(model.architecture).toEqual(EDSR_BASELINE_LIIF);
+    expect(model.architecture).toEqual(EDSR_BASELINE_LMF);
     expect(model.manifest.name).toBe(PHOTO_MODEL_NAME);
     expect(baseDegradations(model.manifest)).toMatchObject({ jpegQuality: [30, 95] });
   });
